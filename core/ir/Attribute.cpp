@@ -1,0 +1,54 @@
+#include "dlc/ir/Attribute.h"
+
+namespace dlc {
+
+std::string_view attrKindName(AttrKind k) {
+  switch (k) {
+    case AttrKind::Int: return "int";
+    case AttrKind::Float: return "float";
+    case AttrKind::String: return "string";
+    case AttrKind::Ints: return "ints";
+    case AttrKind::Floats: return "floats";
+    case AttrKind::Strings: return "strings";
+    case AttrKind::Tensor: return "tensor";
+  }
+  return "?";
+}
+
+namespace {
+template <typename T>
+const T& getAs(const Attribute::Storage& v, AttrKind want) {
+  if (const T* p = std::get_if<T>(&v)) return *p;
+  fail("attribute is ", attrKindName(static_cast<AttrKind>(v.index())), ", expected ",
+       attrKindName(want));
+}
+}  // namespace
+
+int64_t Attribute::i() const { return getAs<int64_t>(v_, AttrKind::Int); }
+double Attribute::f() const {
+  if (const int64_t* p = std::get_if<int64_t>(&v_)) return static_cast<double>(*p);
+  return getAs<double>(v_, AttrKind::Float);
+}
+const std::string& Attribute::s() const { return getAs<std::string>(v_, AttrKind::String); }
+const std::vector<int64_t>& Attribute::ints() const {
+  return getAs<std::vector<int64_t>>(v_, AttrKind::Ints);
+}
+const std::vector<double>& Attribute::floats() const {
+  return getAs<std::vector<double>>(v_, AttrKind::Floats);
+}
+const std::vector<std::string>& Attribute::strings() const {
+  return getAs<std::vector<std::string>>(v_, AttrKind::Strings);
+}
+const Tensor& Attribute::t() const { return getAs<Tensor>(v_, AttrKind::Tensor); }
+
+bool Attribute::operator==(const Attribute& o) const {
+  if (v_.index() != o.v_.index()) return false;
+  if (kind() == AttrKind::Tensor) return t().bitwiseEqual(o.t());
+  if (kind() == AttrKind::Float) {  // NaN equals NaN for structural equality
+    double a = f(), b = o.f();
+    return a == b || (a != a && b != b);
+  }
+  return v_ == o.v_;
+}
+
+}  // namespace dlc

@@ -1,0 +1,9 @@
+// Conv ops.
+#include "ops/OpHelpers.h"
+#include "ops/StandardOps.h"
+
+namespace dlc {
+
+void registerConvOps(OpRegistry& r) {}
+
+}  // namespace dlc

@@ -1,0 +1,9 @@
+// Normalization ops.
+#include "ops/OpHelpers.h"
+#include "ops/StandardOps.h"
+
+namespace dlc {
+
+void registerNormalizationOps(OpRegistry& r) {}
+
+}  // namespace dlc
