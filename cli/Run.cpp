@@ -126,7 +126,7 @@ int runRun(const ParsedArgs& args, Session& session) {
   ModelOptions opts = parseModelOptions(args, kDefaultOptLevel, "dlc run");
   std::string targetName = args.get("--target", "reference");
   std::string inputsPath = args.get("--inputs");
-  std::string outputPath = args.get("--output");
+  std::string outputPath = args.get("-o");
   bool print = args.has("--print") || outputPath.empty();
   uint64_t seed = 0;
   if (args.has("--seed")) {
@@ -186,7 +186,7 @@ Command runCommand() {
   c.declare = [](ArgParser& p) {
     p.option("--target", "NAME", "target to compile for and run on (default: reference)");
     p.option("--inputs", "FILE", ".npz file of input arrays named after the model's inputs");
-    p.option("--output", "FILE", "write the outputs to this .npz file", {"-o"});
+    p.option("-o", "FILE", "write the outputs to this .npz file", {"--output"});
     p.flag("--print", "print a summary of the outputs (the default without --output)");
     p.option("--seed", "N", "seed of the random inputs used without --inputs (default 0)");
     declareModelOptions(p, kDefaultOptLevel);

@@ -44,9 +44,15 @@ const Tensor& Attribute::t() const { return getAs<Tensor>(v_, AttrKind::Tensor);
 bool Attribute::operator==(const Attribute& o) const {
   if (v_.index() != o.v_.index()) return false;
   if (kind() == AttrKind::Tensor) return t().bitwiseEqual(o.t());
-  if (kind() == AttrKind::Float) {  // NaN equals NaN for structural equality
-    double a = f(), b = o.f();
-    return a == b || (a != a && b != b);
+  auto sameFloat = [](double a, double b) { return a == b || (a != a && b != b); };
+  if (kind() == AttrKind::Float) return sameFloat(f(), o.f());  // NaN equals NaN for structural equality
+  if (kind() == AttrKind::Floats) {
+    const auto& a = floats();
+    const auto& b = o.floats();
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+      if (!sameFloat(a[i], b[i])) return false;
+    return true;
   }
   return v_ == o.v_;
 }

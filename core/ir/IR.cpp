@@ -195,6 +195,14 @@ Value* Function::findValue(const std::string& name) const {
   return it == byName_.end() ? nullptr : it->second;
 }
 
+void Function::renameValue(Value* v, std::string newName) {
+  if (v->name_ == newName) return;
+  DLC_CHECK(!byName_.count(newName), "function @", name_, ": value name %", newName, " defined twice");
+  byName_.erase(v->name_);
+  v->name_ = std::move(newName);
+  byName_[v->name_] = v;
+}
+
 std::string Function::uniqueName(const std::string& base) {
   for (;;) {
     std::string n = base + std::to_string(nameCounter_++);

@@ -4,6 +4,7 @@
 // one implementation serves every dtype. Internal to core.
 #pragma once
 
+#include <algorithm>
 #include <cstring>
 #include <optional>
 #include <vector>
@@ -30,14 +31,23 @@ inline std::optional<int64_t> staticLength(const InferContext& ctx, size_t i) {
 // A shape of `rank` unknown dims.
 inline Shape unknownShape(int64_t rank) { return Shape(static_cast<size_t>(rank), Dim()); }
 
-// Product of dims, or an unknown dim if any is not static.
+// Product of dims s[begin, end): static when all are, the one symbolic dim
+// when the others are all 1, else unknown.
 inline Dim productDim(const Shape& s, size_t begin, size_t end) {
   int64_t p = 1;
+  const Dim* symbolic = nullptr;
+  size_t numSymbolic = 0;
   for (size_t i = begin; i < end; ++i) {
-    if (!s[i].isStatic()) return Dim();
-    p *= s[i].value;
+    if (s[i].isStatic()) {
+      p *= s[i].value;
+    } else {
+      symbolic = &s[i];
+      ++numSymbolic;
+    }
   }
-  return Dim(p);
+  if (numSymbolic == 0) return Dim(p);
+  if (p == 0) return Dim(0);
+  return numSymbolic == 1 && p == 1 ? *symbolic : Dim();
 }
 
 // Advances a row-major multi-index over `extents`; returns false after the last.
@@ -65,7 +75,7 @@ void forEachIndex(const std::vector<int64_t>& extents, F f) {
 // Fills `out` by copying, for each output element, the input element whose
 // linear offset `srcOffset(outIndex)` returns (same dtype, raw bytes).
 template <typename F>
-void gatherElements(const Tensor& in, Tensor& out, F srcOffset) {
+void copyFromOffsets(const Tensor& in, Tensor& out, F srcOffset) {
   size_t es = dtypeSize(in.dtype());
   const auto* src = static_cast<const uint8_t*>(in.rawData());
   auto* dst = static_cast<uint8_t*>(out.rawData());

@@ -26,6 +26,7 @@ const UpgradeTable& upgradeTable() {
 #define DLC_UPGRADE_CATEGORY(NAME) add##NAME##Upgrades(t);
     DLC_UPGRADE_CATEGORY(Conv)
     DLC_UPGRADE_CATEGORY(Elementwise)
+    DLC_UPGRADE_CATEGORY(Extra)
     DLC_UPGRADE_CATEGORY(Generators)
     DLC_UPGRADE_CATEGORY(Indexing)
     DLC_UPGRADE_CATEGORY(Linalg)

@@ -46,6 +46,7 @@ const UpgradeTable& upgradeTable();
 #define DLC_UPGRADE_CATEGORY(NAME) void add##NAME##Upgrades(UpgradeTable& t);
 DLC_UPGRADE_CATEGORY(Conv)
 DLC_UPGRADE_CATEGORY(Elementwise)
+DLC_UPGRADE_CATEGORY(Extra)
 DLC_UPGRADE_CATEGORY(Generators)
 DLC_UPGRADE_CATEGORY(Indexing)
 DLC_UPGRADE_CATEGORY(Linalg)

@@ -3,6 +3,9 @@
 
 namespace dlc::onnx {
 
-void addConvUpgrades(UpgradeTable& t) {}
+// Conv, ConvTranspose and the pooling ops need no upgrade from opset 7 on: older
+// opsets only lack attributes whose defaults give the old behaviour
+// (dilations, ceil_mode, storage_order, the Indices output).
+void addConvUpgrades(UpgradeTable&) {}
 
 }  // namespace dlc::onnx

@@ -3,6 +3,8 @@
 
 namespace dlc::onnx {
 
-void addLinalgUpgrades(UpgradeTable& t) {}
+// MatMul, Gemm and Einsum need no upgrade from opset 7 on: Gemm before opset 11
+// requires C, a special case of the latest form.
+void addLinalgUpgrades(UpgradeTable&) {}
 
 }  // namespace dlc::onnx

@@ -3,6 +3,8 @@
 
 namespace dlc::onnx {
 
-void addQuantizationUpgrades(UpgradeTable& t) {}
+// The quantization ops need no upgrade: older opsets only lack axis,
+// saturate, block_size and output_dtype, whose defaults give the old behaviour.
+void addQuantizationUpgrades(UpgradeTable&) {}
 
 }  // namespace dlc::onnx

@@ -123,6 +123,8 @@ class Function {
   void topoSort();
 
   Value* findValue(const std::string& name) const;
+  // Renames a value of this function (throws if the new name is taken).
+  void renameValue(Value* v, std::string newName);
   std::string uniqueName(const std::string& base);  // fresh value name
   // Every node input, grouped by value.
   std::unordered_map<const Value*, std::vector<Node*>> computeUses() const;

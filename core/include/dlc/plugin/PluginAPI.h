@@ -40,7 +40,12 @@ typedef const DlcPluginInfo* (*DlcGetPluginInfoFn)(void);
 }
 #endif
 
-/* The compiler family and C++ standard-library ABI, as a string. */
+/* The compiler family and C++ standard-library ABI, as a string. The library's
+ * ABI macros are defined by its headers, so include one before testing them:
+ * without it, a plugin including this header first would record "unknown". */
+#ifdef __cplusplus
+#include <cstddef>
+#endif
 #if defined(__clang__)
 #define DLC_CXX_COMPILER "clang"
 #elif defined(__GNUC__)
