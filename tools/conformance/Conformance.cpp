@@ -228,8 +228,8 @@ std::string runOne(const dlc::Registry& reg, const fs::path& testDir, const Opti
     for (const std::string& set : sets) {
       fs::path sd = testDir / set;
       std::vector<Tensor> inputs, expected;
-      for (const std::string& f : sortedEntries(sd, "input_")) inputs.push_back(onnx::readTensorProtoFile((sd / f).string()));
-      for (const std::string& f : sortedEntries(sd, "output_")) expected.push_back(onnx::readTensorProtoFile((sd / f).string()));
+      for (const std::string& f : sortedEntries(sd, "input_")) inputs.push_back(dlc::onnx::readTensorProtoFile((sd / f).string()));
+      for (const std::string& f : sortedEntries(sd, "output_")) expected.push_back(dlc::onnx::readTensorProtoFile((sd / f).string()));
       std::vector<Tensor> got = exe->run(inputs);
       if (got.size() != expected.size())
         return line(Status::Failed, set + ": " + std::to_string(got.size()) + " outputs, expected " +
