@@ -14,7 +14,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
 
 APT_PACKAGES=(
-  cmake ninja-build ccache g++
+  cmake ninja-build ccache g++ clang libclang-rt-14-dev
   libboost-dev libboost-filesystem-dev
   libgtest-dev libgmock-dev
   libonnx-dev libprotobuf-dev protobuf-compiler

@@ -29,7 +29,12 @@ inline std::optional<int64_t> staticLength(const InferContext& ctx, size_t i) {
 }
 
 // A shape of `rank` unknown dims.
-inline Shape unknownShape(int64_t rank) { return Shape(static_cast<size_t>(rank), Dim()); }
+// A shape of `rank` unknown dims; a negative or absurd rank (from bad axes or
+// lengths) is an error, not an allocation.
+inline Shape unknownShape(int64_t rank) {
+  DLC_CHECK(rank >= 0 && rank <= 1024, "a result of rank ", rank, " is out of range");
+  return Shape(static_cast<size_t>(rank), Dim());
+}
 
 // Product of dims s[begin, end): static when all are, the one symbolic dim
 // when the others are all 1, else unknown.

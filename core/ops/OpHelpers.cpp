@@ -3,7 +3,7 @@
 namespace dlc::ops {
 
 int64_t normalizeAxis(const Node& node, int64_t axis, int64_t rank) {
-  DLC_CHECK(axis >= -rank && axis < std::max<int64_t>(rank, 1), node.describe(), ": axis ", axis,
+  DLC_CHECK(axis >= -rank && axis < rank, node.describe(), ": axis ", axis,
             " out of range for rank ", rank);
   return axis < 0 ? axis + rank : axis;
 }

@@ -401,6 +401,8 @@ void inferDeformConv(InferContext& ctx) {
     ctx.outputs = {TensorType::unranked(x.dtype)};
     return;
   }
+  DLC_CHECK(x.rank() == 4 && (!w.ranked || w.rank() == 4), ctx.node.describe(),
+            ": X and W must have rank 4 (2-D deformable convolution)");
   Shape out(x.shape.size(), Dim());
   out[0] = x.shape[0];
   if (w.ranked) out[1] = w.shape[0];

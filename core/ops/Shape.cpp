@@ -111,6 +111,7 @@ void inferSqueeze(InferContext& ctx) {
     axes = constInts(ctx, 1);
     if (!axes) {
       std::optional<int64_t> len = staticLength(ctx, 1);
+      DLC_CHECK(!len || *len <= x.rank(), ctx.node.describe(), ": ", *len, " axes to squeeze from rank ", x.rank());
       ctx.outputs = {len ? TensorType(x.dtype, unknownShape(x.rank() - *len)) : TensorType::unranked(x.dtype)};
       return;
     }

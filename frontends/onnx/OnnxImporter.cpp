@@ -145,7 +145,14 @@ void Importer::readOpsets() {
     if (os.domain().empty() || os.domain() == "ai.onnx") opset_ = static_cast<int>(os.version());
   }
   if (model_.ir_version() < 3) unsupported(source_, ": ONNX IR version ", model_.ir_version(), " is not supported (need >= 3)");
-  DLC_CHECK(opset_ > 0, source_, ": the model imports no ai.onnx opset");
+  if (opset_ == 0) {
+    // A model of another domain only (ai.onnx.ml, ai.onnx.preview.training) is
+    // valid ONNX that dlc does not handle; one importing nothing is malformed.
+    std::string domains;
+    for (const auto& os : model_.opset_import()) domains += (domains.empty() ? "'" : ", '") + os.domain() + "'";
+    DLC_CHECK(!domains.empty(), source_, ": the model imports no opset");
+    unsupported(source_, ": the model imports no ai.onnx opset, only domain ", domains);
+  }
   if (opset_ < kMinOpset || opset_ > kMaxOpset)
     unsupported(source_, ": ai.onnx opset ", opset_, " is not supported (dlc handles ", kMinOpset, " to ", kMaxOpset, ")");
 }

@@ -3,6 +3,7 @@
 #include <onnx/onnx_pb.h>
 
 #include <boost/filesystem.hpp>
+#include <iterator>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -15,6 +16,10 @@ using ::onnx::TensorProto;
 
 std::string onnxDTypeName(int32_t t) {
   if (TensorProto::DataType_IsValid(t)) return TensorProto::DataType_Name(static_cast<TensorProto::DataType>(t));
+  // Newer than the onnx.proto dlc is built against (Debian's libonnx-dev).
+  static const char* const kNewer[] = {"FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2", "FLOAT8E5M2FNUZ",
+                                       "UINT4",        "INT4",           "FLOAT4E2M1"};
+  if (t >= 17 && t < 17 + static_cast<int32_t>(std::size(kNewer))) return kNewer[t - 17];
   return "type#" + std::to_string(t);
 }
 

