@@ -47,5 +47,6 @@ Command pluginsCommand();
 Command inspectCommand();
 Command compileCommand();
 Command runCommand();
+Command benchCommand();
 
 }  // namespace dlc::cli

@@ -27,7 +27,7 @@ namespace dlc::cli {
 namespace {
 
 std::vector<Command> allCommands() {
-  return {pluginsCommand(), inspectCommand(), compileCommand(), runCommand()};
+  return {pluginsCommand(), inspectCommand(), compileCommand(), runCommand(), benchCommand()};
 }
 
 std::string topHelp(const std::vector<Command>& commands) {

@@ -15,6 +15,7 @@
 #include "dlc/ir/IR.h"
 #include "dlc/pass/PassManager.h"
 #include "dlc/plugin/Registry.h"
+#include "dlc/target/Target.h"
 
 namespace dlc::cli {
 
@@ -44,6 +45,13 @@ std::unique_ptr<Module> loadModel(Session& session, const ModelOptions& opts);
 // Runs the pipeline (after checking every pass name given on the command line
 // against the registry); returns the names of the passes run.
 std::vector<std::string> optimize(Session& session, Module& module, const ModelOptions& opts);
+
+// MODEL.so (a compiled artifact, loaded with the runtime) or a model compiled
+// in memory for `target` after the pass pipeline.
+std::unique_ptr<Executable> loadExecutable(Session& session, const ModelOptions& opts, const std::string& target,
+                                           const CompileOptions& co);
+// The inputs from an .npz file, or seeded random ones when `inputsPath` is empty.
+std::vector<Tensor> modelInputs(const Executable& exe, const std::string& inputsPath, uint64_t seed);
 
 // Throws UsageError unless `path` names an existing regular file.
 void requireFile(const std::string& path, const std::string& what);

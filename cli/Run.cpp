@@ -1,5 +1,5 @@
 // `dlc run MODEL --target=NAME`: imports and optimizes a model, compiles it with
-// a registered target, runs it once and writes the outputs to an .npz file
+// a registered target (or loads MODEL.so, a compiled artifact), runs it once and writes the outputs to an .npz file
 // and/or prints a summary. Inputs come from an .npz (--inputs) or, for inputs
 // of static shape, from a seeded random generator (so runs are reproducible).
 #include <cmath>
@@ -9,7 +9,9 @@
 #include <set>
 
 #include "Command.h"
+#include "ArtifactExecutable.h"
 #include "ModelOptions.h"
+#include "TargetOptions.h"
 #include "dlc/support/Error.h"
 #include "dlc/support/Npz.h"
 
@@ -122,6 +124,31 @@ void printSummary(const std::vector<std::string>& names, const std::vector<Tenso
   }
 }
 
+}  // namespace
+
+std::unique_ptr<Executable> loadExecutable(Session& session, const ModelOptions& opts, const std::string& targetName,
+                                           const CompileOptions& co) {
+  if (isArtifact(opts.modelPath)) return std::make_unique<cpu::ArtifactExecutable>(opts.modelPath, co.numThreads);
+  std::unique_ptr<Module> m = loadModel(session, opts);
+  optimize(session, *m, opts);
+  const TargetInfo& target = session.registry().target(targetName);
+  DLC_CHECK(target.compile, "target '", targetName, "' cannot compile");
+  std::unique_ptr<Executable> exe = target.compile(*m, co);
+  DLC_CHECK(exe != nullptr, "target '", targetName, "' returned no executable");
+  return exe;
+}
+
+std::vector<Tensor> modelInputs(const Executable& exe, const std::string& inputsPath, uint64_t seed) {
+  std::vector<std::string> inNames = exe.inputNames();
+  std::vector<TensorType> inTypes = exe.inputTypes();
+  std::vector<Tensor> inputs = inputsPath.empty() ? randomInputs(inNames, inTypes, seed)
+                                                  : readInputs(inputsPath, inNames);
+  checkInputs(inNames, inTypes, inputs);
+  return inputs;
+}
+
+namespace {
+
 int runRun(const ParsedArgs& args, Session& session) {
   ModelOptions opts = parseModelOptions(args, kDefaultOptLevel, "dlc run");
   std::string targetName = args.get("--target", "reference");
@@ -138,22 +165,11 @@ int runRun(const ParsedArgs& args, Session& session) {
   }
   if (!inputsPath.empty()) requireFile(inputsPath, "inputs file");
 
-  std::unique_ptr<Module> m = loadModel(session, opts);
-  optimize(session, *m, opts);
+  CompileOptions co = parseTargetOptions(args, opts.optLevel);
+  co.timePhases = opts.passManager.timePasses;
+  std::unique_ptr<Executable> exe = loadExecutable(session, opts, targetName, co);
 
-  const TargetInfo& target = session.registry().target(targetName);
-  DLC_CHECK(target.compile, "target '", targetName, "' cannot compile");
-  CompileOptions co;
-  co.optLevel = opts.optLevel;
-  std::unique_ptr<Executable> exe = target.compile(*m, co);
-  DLC_CHECK(exe != nullptr, "target '", targetName, "' returned no executable");
-
-  std::vector<std::string> inNames = exe->inputNames();
-  std::vector<TensorType> inTypes = exe->inputTypes();
-  std::vector<Tensor> inputs = inputsPath.empty() ? randomInputs(inNames, inTypes, seed)
-                                                  : readInputs(inputsPath, inNames);
-  checkInputs(inNames, inTypes, inputs);
-
+  std::vector<Tensor> inputs = modelInputs(*exe, inputsPath, seed);
   std::vector<Tensor> outputs = exe->run(inputs);
   std::vector<std::string> outNames = exe->outputNames();
 
@@ -190,10 +206,13 @@ Command runCommand() {
     p.flag("--print", "print a summary of the outputs (the default without --output)");
     p.option("--seed", "N", "seed of the random inputs used without --inputs (default 0)");
     declareModelOptions(p, kDefaultOptLevel);
+    declareTargetOptions(p);
   };
   c.epilog =
       "examples:\n"
       "  dlc run model.onnx --target=reference --print\n"
+      "  dlc run model.onnx --target=x86 --threads 2 --print\n"
+      "  dlc run model.so --inputs in.npz --output out.npz     # a compiled artifact\n"
       "  dlc run model.dlcir --inputs in.npz --output out.npz\n";
   c.run = runRun;
   return c;

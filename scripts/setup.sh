@@ -20,6 +20,8 @@ APT_PACKAGES=(
   libonnx-dev libprotobuf-dev protobuf-compiler
   python3 python3-venv python3-pip
   zlib1g-dev
+  llvm-16-dev libzstd-dev libedit-dev libffi-dev libxml2-dev libtinfo-dev
+  qemu-user g++-aarch64-linux-gnu
 )
 PIP_PACKAGES=(numpy==1.26.4 onnx==1.17.0 onnxruntime==1.20.1)
 

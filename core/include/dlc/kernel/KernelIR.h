@@ -67,7 +67,9 @@ enum class BinOp : uint8_t {
   And, Or,                  // bool
   BitAnd, BitOr, BitXor, Shl, Shr,  // ints (Shr: arithmetic on signed, logical on unsigned)
 };
-enum class UnOp : uint8_t { Neg, Not };
+enum class UnOp : uint8_t { Neg, Not };  // Not: logical on bool, bitwise on ints
+const char* binOpName(BinOp op);  // "+", "min", "<=", as the printer writes them
+bool isComparison(BinOp op);      // EQ .. GE
 
 // Math on floats; Abs/Sign also on ints. Fma(a, b, c) = a * b + c, fused.
 enum class Intrinsic : uint8_t {
@@ -124,6 +126,9 @@ ExprRef operator*(ExprRef a, int64_t b);
 ExprRef min(ExprRef a, ExprRef b);
 ExprRef max(ExprRef a, ExprRef b);
 bool isConstInt(const ExprRef& e, int64_t* value = nullptr);
+bool isConstFloat(const ExprRef& e, double* value = nullptr);
+// A scalar or broadcast immediate of type t (ints, bools and floats alike).
+ExprRef constant(Type t, int64_t v);
 
 // ---- statements --------------------------------------------------------------
 

@@ -3,8 +3,10 @@
 // from the plugin that registers them.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
+#include <ostream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,6 +19,9 @@ struct CompileOptions {
   int optLevel = 2;
   std::map<std::string, std::string> targetAttrs;  // -mcpu, -mattr, ...
   int numThreads = 0;                              // 0: all cores
+  std::map<std::string, int64_t> knobs;            // schedule knobs (--schedule-config)
+  std::ostream* printKernels = nullptr;            // --print-kernels: the Kernel IR
+  bool timePhases = false;                         // --time-passes: the lowering's steps too
 };
 
 // A compiled module, ready to run. Inputs and outputs follow the order of the
@@ -35,6 +40,9 @@ struct TargetInfo {
   std::string summary;
   std::map<std::string, std::string> properties;  // vector width, cores, ...
   std::function<std::unique_ptr<Executable>(const Module&, const CompileOptions&)> compile;
+  // Writes a deployable artifact (for CPU targets a shared library the runtime
+  // loads) to `path`; empty for targets without one.
+  std::function<void(const Module&, const CompileOptions&, const std::string& path)> writeArtifact;
 };
 
 // Checks inputs against the expected types (count, dtype, static dims, and a

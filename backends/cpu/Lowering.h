@@ -1,0 +1,101 @@
+// Shared pieces of the CPU lowering: the target's stated properties, the buffers
+// of graph values, index arithmetic, the builder that inlines a fused group's
+// elementwise/broadcast/injective nodes into one expression, and the loop
+// helpers schedule templates use.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "dlc/ir/IR.h"
+#include "dlc/kernel/KernelIR.h"
+
+namespace dlc::cpu {
+
+using kernel::BufferRef;
+using kernel::ExprRef;
+using kernel::StmtRef;
+using kernel::Var;
+
+// What a CPU target states about itself (data, not code): the schedules derive
+// their default knobs from it.
+struct CpuSpec {
+  std::string name;       // "x86", "arm"
+  std::string arch;       // "x86_64", "aarch64"
+  int vectorBits = 256;   // SIMD register width
+  int vectorRegisters = 16;
+  int cores = 1;
+  int64_t l1Bytes = 32 << 10, l2Bytes = 1 << 20;
+  int floatLanes() const { return vectorBits / 32; }
+};
+
+// Explicit knob values (from --schedule-config); a missing key takes the
+// template's analytic default.
+using KnobValues = std::map<std::string, int64_t>;
+
+// A graph value seen by a kernel: a flat global buffer and its static extents.
+struct ValueBuffer {
+  BufferRef buffer;
+  std::vector<int64_t> extents;
+};
+
+// Static extents of a value (the lowering requires static shapes).
+std::vector<int64_t> staticExtents(const Value& v);
+int64_t numElements(const std::vector<int64_t>& extents);
+kernel::Type scalarType(DType d);
+
+// Row-major linear index of a multi-dimensional index.
+ExprRef linearize(const std::vector<ExprRef>& idx, const std::vector<int64_t>& extents);
+// The multi-dimensional index of a linear one.
+std::vector<ExprRef> delinearize(const ExprRef& linear, const std::vector<int64_t>& extents);
+// The index into an operand broadcast (numpy rules) to `outExtents`.
+std::vector<ExprRef> broadcastIndex(const std::vector<ExprRef>& outIdx, const std::vector<int64_t>& inExtents);
+
+// Builds the value of graph values at an index, inlining the nodes of one fused
+// group; values from outside the group are loaded from their buffers, and the
+// anchor's result (when set) comes from `anchorValue` (the accumulator).
+class ExprBuilder {
+ public:
+  ExprBuilder(const std::unordered_map<const Value*, ValueBuffer>& buffers, const std::vector<Node*>& inlined);
+  // The anchor's result at the index being computed (only valid at the output
+  // index: the epilogue must be aligned with the anchor, see isAligned()).
+  void setAnchor(const Value* v, std::function<ExprRef()> value) {
+    anchor_ = v;
+    anchorValue_ = std::move(value);
+  }
+  ExprRef at(const Value* v, const std::vector<ExprRef>& idx);
+  // A value loaded from its buffer (must be outside the group).
+  ExprRef load(const Value* v, const std::vector<ExprRef>& idx);
+
+ private:
+  ExprRef nodeAt(const Node& n, const std::vector<ExprRef>& idx);
+  const std::unordered_map<const Value*, ValueBuffer>& buffers_;
+  std::unordered_map<const Value*, const Node*> producer_;
+  const Value* anchor_ = nullptr;
+  std::function<ExprRef()> anchorValue_;
+};
+
+// Whether the ops between `from` (the anchor's result) and `to` (the group's
+// output) are elementwise/broadcast and keep from's shape, so an epilogue can be
+// applied to each accumulator element where it is computed.
+bool isAligned(const Value* from, const Value* to, const std::vector<Node*>& nodes);
+
+// Whether ExprBuilder can inline this node (elementwise, broadcast and the
+// injective ops it knows).
+bool canInline(const Node& n);
+
+// The scalar expression of an elementwise op applied to already-built operands.
+ExprRef elementwiseExpr(const Node& n, const std::vector<ExprRef>& args);
+
+// Emits `body(index)` for index in [0, extent), vectorized by `lanes` with a
+// serial tail; lanes <= 1 gives a serial loop.
+StmtRef vectorizedLoop(const std::string& name, int64_t extent, int lanes,
+                       const std::function<StmtRef(const ExprRef&)>& body);
+// A serial/parallel loop from 0 to extent, body given the loop variable.
+StmtRef loop(const std::string& name, int64_t extent, kernel::LoopKind kind,
+             const std::function<StmtRef(const ExprRef&)>& body);
+
+}  // namespace dlc::cpu

@@ -1,0 +1,143 @@
+// The table of schedule templates and what they share: dispatch by anchor op,
+// knob lookup, the epilogue store, and the template for groups without an
+// anchor (elementwise, broadcast and injective ops in one loop nest).
+#include "Schedules.h"
+
+#include <map>
+#include <set>
+
+#include "dlc/support/Error.h"
+
+namespace dlc::cpu {
+using namespace kernel;
+
+namespace {
+
+using TemplateFn = StmtRef (*)(const GroupInfo&, ScheduleContext&);
+
+// Anchor op -> template. Groups without an anchor use scheduleInjective.
+const std::map<std::string, TemplateFn>& templates() {
+  static const std::map<std::string, TemplateFn> t = {
+      {"Conv", scheduleConv},
+      {"MatMul", scheduleMatMul},
+      {"Gemm", scheduleMatMul},
+      {"ReduceSum", scheduleReduce},
+      {"ReduceMean", scheduleReduce},
+      {"ReduceMax", scheduleReduce},
+      {"ReduceMin", scheduleReduce},
+      {"ReduceProd", scheduleReduce},
+      {"ReduceL1", scheduleReduce},
+      {"ReduceL2", scheduleReduce},
+      {"ReduceSumSquare", scheduleReduce},
+      {"ReduceLogSum", scheduleReduce},
+      {"ReduceLogSumExp", scheduleReduce},
+      {"GlobalAveragePool", scheduleReduce},
+      {"GlobalMaxPool", scheduleReduce},
+      {"MaxPool", schedulePool},
+      {"AveragePool", schedulePool},
+      {"Softmax", scheduleSoftmax},
+      {"LogSoftmax", scheduleSoftmax},
+      {"LayerNormalization", scheduleLayerNorm},
+  };
+  return t;
+}
+
+// Every global buffer a statement reads or writes, in first-use order.
+void collectBuffers(const ExprRef& e, std::vector<BufferRef>& out, std::set<const Buffer*>& seen) {
+  if (!e) return;
+  if (e->kind == ExprKind::Load && e->buffer->scope == MemScope::Global && seen.insert(e->buffer.get()).second)
+    out.push_back(e->buffer);
+  for (const ExprRef& o : e->operands) collectBuffers(o, out, seen);
+}
+void collectBuffers(const StmtRef& s, std::vector<BufferRef>& out, std::set<const Buffer*>& seen) {
+  if (!s) return;
+  for (const ExprRef& e : {s->min, s->extent, s->index, s->value, s->cond}) collectBuffers(e, out, seen);
+  if (s->kind == StmtKind::Store && s->buffer->scope == MemScope::Global && seen.insert(s->buffer.get()).second)
+    out.push_back(s->buffer);
+  collectBuffers(s->body, out, seen);
+  collectBuffers(s->otherwise, out, seen);
+  for (const StmtRef& c : s->seq) collectBuffers(c, out, seen);
+}
+
+std::string sanitize(const std::string& s) {
+  std::string o;
+  for (char c : s) o += (std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
+  return o;
+}
+
+}  // namespace
+
+int64_t ScheduleContext::knob(const GroupInfo& g, const std::string& name, int64_t dflt) {
+  auto it = knobs_.find("group" + std::to_string(g.id) + "." + name);
+  if (it == knobs_.end()) it = knobs_.find(name);
+  bool explicitValue = it != knobs_.end();
+  int64_t v = explicitValue ? it->second : dflt;
+  choices.push_back({name, v, !explicitValue});
+  return v;
+}
+
+std::vector<Node*> nodesExcept(const GroupInfo& g, const Node* skip) {
+  std::vector<Node*> out;
+  for (Node* n : g.nodes)
+    if (n != skip) out.push_back(n);
+  return out;
+}
+
+StmtRef storeThroughEpilogue(const GroupInfo& g, ScheduleContext& ctx, const std::vector<ExprRef>& idx, ExprRef acc) {
+  const ValueBuffer& out = ctx.buffers.at(g.output);
+  ExprRef value = acc;
+  if (g.anchor && g.output != g.anchor->output(0)) {
+    ExprBuilder b(ctx.buffers, nodesExcept(g, g.anchor));
+    b.setAnchor(g.anchor->output(0), [&] { return acc; });
+    value = b.at(g.output, idx);
+  }
+  return store(out.buffer, linearize(idx, out.extents), value);
+}
+
+StmtRef scheduleInjective(const GroupInfo& g, ScheduleContext& ctx) {
+  const ValueBuffer& out = ctx.buffers.at(g.output);
+  std::vector<int64_t> ext = out.extents;
+  int64_t total = numElements(ext);
+  // [outer, inner]: inner is the last dim, vectorized; outer is parallel when
+  // there is enough work to pay for a fork/join.
+  int64_t inner = ext.empty() ? 1 : ext.back();
+  int64_t outer = inner ? total / inner : 0;
+  std::vector<int64_t> outerExt(ext.begin(), ext.empty() ? ext.end() : ext.end() - 1);
+  int lanes = static_cast<int>(ctx.knob(g, "vector_lanes", ctx.spec.floatLanes()));
+  int64_t minParallel = ctx.knob(g, "parallel_min_elements", 1 << 15);
+  LoopKind outerKind = total >= minParallel && outer > 1 ? LoopKind::Parallel : LoopKind::Serial;
+  ExprBuilder b(ctx.buffers, g.nodes);
+  if (total == 0) return seq({});
+  return loop("o", outer, outerKind, [&](const ExprRef& o) {
+    std::vector<ExprRef> head = delinearize(o, outerExt);
+    return vectorizedLoop("i", inner, lanes, [&](const ExprRef& i) {
+      std::vector<ExprRef> idx = head;
+      if (!ext.empty()) idx.push_back(i);
+      return store(out.buffer, linearize(idx, ext), b.at(g.output, idx));
+    });
+  });
+}
+
+Kernel lowerGroup(const GroupInfo& g, ScheduleContext& ctx) {
+  StmtRef body;
+  if (!g.anchor) {
+    for (const Node* n : g.nodes)
+      if (!canInline(*n)) unsupported(n->describe(), ": ", n->op(), " has no CPU schedule");
+    body = scheduleInjective(g, ctx);
+  } else {
+    auto it = templates().find(g.anchor->op());
+    if (it == templates().end()) unsupported(g.anchor->describe(), ": ", g.anchor->op(), " has no CPU schedule");
+    for (const Node* n : g.nodes)
+      if (n != g.anchor && !canInline(*n)) unsupported(n->describe(), ": ", n->op(), " has no CPU schedule");
+    body = it->second(g, ctx);
+  }
+  Kernel k;
+  k.name = "k" + std::to_string(g.id) + "_" + sanitize(g.anchor ? g.anchor->op() : g.nodes.back()->op());
+  k.groupLabel = g.label;
+  std::set<const Buffer*> seen;
+  collectBuffers(body, k.params, seen);
+  k.body = body;
+  return k;
+}
+
+}  // namespace dlc::cpu

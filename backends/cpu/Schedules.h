@@ -1,0 +1,65 @@
+// Schedule templates: each turns one fused group into a Kernel, declaring its
+// knobs with analytic defaults derived from the CpuSpec. The table of templates
+// (which anchor op goes to which template) is in Schedules.cpp.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "Lowering.h"
+
+namespace dlc::cpu {
+
+// One fused group, as the lowering sees it.
+struct GroupInfo {
+  int id = 0;
+  std::vector<Node*> nodes;  // topological order
+  Node* anchor = nullptr;    // the complex/reduction/opaque op, or null for pure elementwise/injective
+  const Value* output = nullptr;
+  std::string label;         // "Conv+Add+Relu"
+};
+
+// A knob a template used, with the value it took.
+struct KnobChoice {
+  std::string name;
+  int64_t value;
+  bool isDefault;
+};
+
+class ScheduleContext {
+ public:
+  ScheduleContext(const CpuSpec& spec, const KnobValues& knobs, const std::unordered_map<const Value*, ValueBuffer>& bufs)
+      : spec(spec), buffers(bufs), knobs_(knobs) {}
+  // The knob's explicit value (key "<name>" or "group<id>.<name>"), else `dflt`.
+  int64_t knob(const GroupInfo& g, const std::string& name, int64_t dflt);
+  const CpuSpec& spec;
+  const std::unordered_map<const Value*, ValueBuffer>& buffers;
+  std::vector<KnobChoice> choices;  // of the group being lowered
+
+ private:
+  const KnobValues& knobs_;
+};
+
+// Lowers the group or throws dlc::Unsupported naming the op with no template.
+kernel::Kernel lowerGroup(const GroupInfo& g, ScheduleContext& ctx);
+
+// The templates (one file each).
+kernel::StmtRef scheduleInjective(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleReduce(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleMatMul(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleConv(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef schedulePool(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleSoftmax(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleLayerNorm(const GroupInfo& g, ScheduleContext& ctx);
+
+// Shared by templates: the nodes after the anchor (the epilogue) and the
+// builder that inlines everything but the anchor.
+std::vector<Node*> nodesExcept(const GroupInfo& g, const Node* skip);
+// Stores `value(idx)` for the group output at idx through the epilogue: the
+// anchor's result at idx is `acc`. Requires isAligned(anchor, output).
+kernel::StmtRef storeThroughEpilogue(const GroupInfo& g, ScheduleContext& ctx, const std::vector<ExprRef>& idx,
+                                     ExprRef acc);
+
+}  // namespace dlc::cpu

@@ -1,0 +1,259 @@
+// Kernel IR expressions -> LLVM values. Float arithmetic is plain IEEE (no
+// fast-math flags, no contraction); Min/Max on floats propagate NaN; float to
+// int conversions saturate (llvm.fpto[su]i.sat) so that they are defined for
+// every input. Vector loads and stores: a ramp index of stride 1 is one dense
+// access, any other vector index a masked gather/scatter with all lanes on.
+#include <llvm/IR/Intrinsics.h>
+
+#include <limits>
+
+#include "Emitter.h"
+#include "dlc/support/Error.h"
+
+namespace dlc::llvmgen {
+
+using namespace kernel;
+using llvm::Value;
+
+namespace {
+
+bool isHalfLike(DType t) { return t == DType::Float16 || t == DType::BFloat16; }
+
+}  // namespace
+
+llvm::Type* Emitter::scalarType(DType t, bool inMemory) {
+  switch (t) {
+    case DType::Float32: return b_.getFloatTy();
+    case DType::Float64: return b_.getDoubleTy();
+    case DType::Float16: return b_.getHalfTy();
+    case DType::BFloat16: return b_.getBFloatTy();
+    case DType::Int8: case DType::UInt8: return b_.getInt8Ty();
+    case DType::Int16: case DType::UInt16: return b_.getInt16Ty();
+    case DType::Int32: case DType::UInt32: return b_.getInt32Ty();
+    case DType::Int64: case DType::UInt64: return b_.getInt64Ty();
+    case DType::Bool: return inMemory ? b_.getInt8Ty() : b_.getInt1Ty();
+    default: fail("kernel ", kernelName_, ": no LLVM type for dtype ", dtypeName(t));
+  }
+}
+
+llvm::Type* Emitter::type(const Type& t, bool inMemory) {
+  llvm::Type* s = scalarType(t.scalar, inMemory);
+  return t.lanes > 1 ? llvm::FixedVectorType::get(s, t.lanes) : s;
+}
+
+Value* Emitter::index64(Value* index) {
+  llvm::Type* want = b_.getInt64Ty();
+  if (auto* vt = llvm::dyn_cast<llvm::FixedVectorType>(index->getType()))
+    want = llvm::FixedVectorType::get(want, vt->getNumElements());
+  return b_.CreateSExtOrTrunc(index, want);
+}
+
+Value* Emitter::bufferBase(const BufferRef& b) {
+  auto it = bufs_.find(b.get());
+  DLC_CHECK(it != bufs_.end(), "kernel ", kernelName_, ": buffer %", b->name, " is neither a parameter nor allocated here");
+  return it->second;
+}
+
+Value* Emitter::loadExpr(const ExprNode& e) {
+  const ExprRef& idx = e.operands[0];
+  llvm::Type* elem = scalarType(e.buffer->dtype, true);
+  llvm::Align align(dtypeSize(e.buffer->dtype));
+  Value* base = bufferBase(e.buffer);
+  int lanes = e.type.lanes;
+  Value* v;
+  int64_t stride = 0;
+  if (lanes == 1) {
+    v = b_.CreateAlignedLoad(elem, b_.CreateInBoundsGEP(elem, base, index64(expr(idx))), align);
+  } else if (idx->kind == ExprKind::Ramp && isConstInt(idx->operands[1], &stride) && stride == 1) {
+    Value* p = b_.CreateInBoundsGEP(elem, base, index64(expr(idx->operands[0])));
+    v = b_.CreateAlignedLoad(llvm::FixedVectorType::get(elem, lanes), p, align);
+  } else {
+    Value* ptrs = b_.CreateInBoundsGEP(elem, base, index64(expr(idx)));
+    v = b_.CreateMaskedGather(llvm::FixedVectorType::get(elem, lanes), ptrs, align);
+  }
+  if (e.buffer->dtype == DType::Bool) v = b_.CreateICmpNE(v, llvm::Constant::getNullValue(v->getType()));
+  return v;
+}
+
+Value* Emitter::convert(Value* v, const Type& from, const Type& to) {
+  if (from == to) return v;
+  llvm::Type* t = type(to);
+  DType f = from.scalar, d = to.scalar;
+  if (d == DType::Bool) {
+    if (isFloat(f)) return b_.CreateFCmpUNE(v, llvm::Constant::getNullValue(v->getType()));
+    return b_.CreateICmpNE(v, llvm::Constant::getNullValue(v->getType()));
+  }
+  if (f == DType::Bool) return isFloat(d) ? b_.CreateUIToFP(v, t) : b_.CreateZExt(v, t);
+  if (isInteger(f) && isInteger(d)) return b_.CreateIntCast(v, t, isSigned(f));
+  if (isInteger(f)) return isSigned(f) ? b_.CreateSIToFP(v, t) : b_.CreateUIToFP(v, t);
+  if (isInteger(d)) {
+    auto id = isSigned(d) ? llvm::Intrinsic::fptosi_sat : llvm::Intrinsic::fptoui_sat;
+    return b_.CreateIntrinsic(id, {t, v->getType()}, {v});
+  }
+  // float -> float; f16 <-> bf16 goes through f32.
+  if (isHalfLike(f) && isHalfLike(d)) {
+    Type mid{DType::Float32, from.lanes};
+    return convert(convert(v, from, mid), mid, to);
+  }
+  return dtypeSize(d) > dtypeSize(f) ? b_.CreateFPExt(v, t) : b_.CreateFPTrunc(v, t);
+}
+
+Value* Emitter::binaryOp(const ExprNode& e) {
+  Value* a = expr(e.operands[0]);
+  Value* b = expr(e.operands[1]);
+  DType t = e.operands[0]->type.scalar;
+  bool fl = isFloat(t), sg = isSigned(t);
+  switch (e.binOp) {
+    case BinOp::Add: return fl ? b_.CreateFAdd(a, b) : b_.CreateAdd(a, b);
+    case BinOp::Sub: return fl ? b_.CreateFSub(a, b) : b_.CreateSub(a, b);
+    case BinOp::Mul: return fl ? b_.CreateFMul(a, b) : b_.CreateMul(a, b);
+    case BinOp::Div: return fl ? b_.CreateFDiv(a, b) : sg ? b_.CreateSDiv(a, b) : b_.CreateUDiv(a, b);
+    case BinOp::Mod: return fl ? b_.CreateFRem(a, b) : sg ? b_.CreateSRem(a, b) : b_.CreateURem(a, b);
+    case BinOp::Min:
+    case BinOp::Max: {
+      bool mx = e.binOp == BinOp::Max;
+      if (!fl) {
+        auto id = mx ? (sg ? llvm::Intrinsic::smax : llvm::Intrinsic::umax)
+                     : (sg ? llvm::Intrinsic::smin : llvm::Intrinsic::umin);
+        return b_.CreateBinaryIntrinsic(id, a, b);
+      }
+      // NaN in either operand gives NaN: a if a is NaN, else the IEEE choice (b when b is NaN).
+      Value* pick = mx ? b_.CreateFCmpOGT(a, b) : b_.CreateFCmpOLT(a, b);
+      return b_.CreateSelect(b_.CreateFCmpUNO(a, a), a, b_.CreateSelect(pick, a, b));
+    }
+    case BinOp::EQ: return fl ? b_.CreateFCmpOEQ(a, b) : b_.CreateICmpEQ(a, b);
+    case BinOp::NE: return fl ? b_.CreateFCmpUNE(a, b) : b_.CreateICmpNE(a, b);
+    case BinOp::LT: return fl ? b_.CreateFCmpOLT(a, b) : sg ? b_.CreateICmpSLT(a, b) : b_.CreateICmpULT(a, b);
+    case BinOp::LE: return fl ? b_.CreateFCmpOLE(a, b) : sg ? b_.CreateICmpSLE(a, b) : b_.CreateICmpULE(a, b);
+    case BinOp::GT: return fl ? b_.CreateFCmpOGT(a, b) : sg ? b_.CreateICmpSGT(a, b) : b_.CreateICmpUGT(a, b);
+    case BinOp::GE: return fl ? b_.CreateFCmpOGE(a, b) : sg ? b_.CreateICmpSGE(a, b) : b_.CreateICmpUGE(a, b);
+    case BinOp::And:
+    case BinOp::BitAnd: return b_.CreateAnd(a, b);
+    case BinOp::Or:
+    case BinOp::BitOr: return b_.CreateOr(a, b);
+    case BinOp::BitXor: return b_.CreateXor(a, b);
+    case BinOp::Shl: return b_.CreateShl(a, b);
+    case BinOp::Shr: return sg ? b_.CreateAShr(a, b) : b_.CreateLShr(a, b);
+  }
+  fail("kernel ", kernelName_, ": unknown binary op");
+}
+
+// A libm function of one float argument, per lane for vectors.
+Value* Emitter::libmCall(const char* name, Value* x, const Type& t) {
+  std::string fn = name;
+  if (t.scalar == DType::Float32) fn += "f";
+  llvm::Type* s = scalarType(t.scalar);
+  llvm::FunctionCallee callee = m_.getOrInsertFunction(fn, llvm::FunctionType::get(s, {s}, false));
+  if (auto* f = llvm::dyn_cast<llvm::Function>(callee.getCallee())) {
+    f->setDoesNotThrow();
+    f->setWillReturn();
+    f->setDoesNotAccessMemory();  // errno is never read by generated code
+  }
+  if (t.lanes == 1) return b_.CreateCall(callee, {x});
+  Value* out = llvm::PoisonValue::get(x->getType());
+  for (int i = 0; i < t.lanes; ++i) {
+    Value* lane = b_.CreateCall(callee, {b_.CreateExtractElement(x, uint64_t(i))});
+    out = b_.CreateInsertElement(out, lane, uint64_t(i));
+  }
+  return out;
+}
+
+Value* Emitter::callIntrinsic(const ExprNode& e) {
+  Type t = e.operands[0]->type;
+  std::vector<Value*> args;
+  for (const ExprRef& a : e.operands) args.push_back(expr(a));
+  // f16/bf16 math is computed in f32 and rounded back.
+  if (isHalfLike(t.scalar) && e.intrinsic != Intrinsic::Abs) {
+    Type wide{DType::Float32, t.lanes};
+    // The f32 call reads its operands through temporaries bound to the widened values.
+    std::vector<Var> temps;
+    std::vector<ExprRef> ops;
+    for (Value* a : args) {
+      temps.push_back(makeVar("arg", wide));
+      vars_[temps.back().get()] = convert(a, t, wide);
+      ops.push_back(varRef(temps.back()));
+    }
+    Value* r = callIntrinsic(*call(e.intrinsic, ops));
+    for (const Var& v : temps) vars_.erase(v.get());
+    return e.type.scalar == DType::Bool ? r : convert(r, wide, t);
+  }
+  Value* x = args[0];
+  llvm::Type* ty = x->getType();
+  bool fl = isFloat(t.scalar);
+  switch (e.intrinsic) {
+    case Intrinsic::Exp: return b_.CreateUnaryIntrinsic(llvm::Intrinsic::exp, x);
+    case Intrinsic::Log: return b_.CreateUnaryIntrinsic(llvm::Intrinsic::log, x);
+    case Intrinsic::Sqrt: return b_.CreateUnaryIntrinsic(llvm::Intrinsic::sqrt, x);
+    case Intrinsic::Rsqrt:
+      return b_.CreateFDiv(llvm::ConstantFP::get(ty, 1.0), b_.CreateUnaryIntrinsic(llvm::Intrinsic::sqrt, x));
+    case Intrinsic::Sin: return b_.CreateUnaryIntrinsic(llvm::Intrinsic::sin, x);
+    case Intrinsic::Cos: return b_.CreateUnaryIntrinsic(llvm::Intrinsic::cos, x);
+    case Intrinsic::Floor: return b_.CreateUnaryIntrinsic(llvm::Intrinsic::floor, x);
+    case Intrinsic::Ceil: return b_.CreateUnaryIntrinsic(llvm::Intrinsic::ceil, x);
+    case Intrinsic::Round: return b_.CreateUnaryIntrinsic(llvm::Intrinsic::roundeven, x);
+    case Intrinsic::Pow: return b_.CreateBinaryIntrinsic(llvm::Intrinsic::pow, x, args[1]);
+    case Intrinsic::Fma: return b_.CreateIntrinsic(llvm::Intrinsic::fma, {ty}, {x, args[1], args[2]});
+    case Intrinsic::Abs:
+      if (fl) return b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, x);
+      if (!isSigned(t.scalar)) return x;
+      return b_.CreateBinaryIntrinsic(llvm::Intrinsic::abs, x, b_.getFalse());
+    case Intrinsic::Sign: {
+      Value* zero = llvm::Constant::getNullValue(ty);
+      Value* one = fl ? llvm::ConstantFP::get(ty, 1.0) : llvm::ConstantInt::get(ty, 1);
+      if (!fl && !isSigned(t.scalar)) return b_.CreateSelect(b_.CreateICmpNE(x, zero), one, zero);
+      Value* neg = fl ? llvm::ConstantFP::get(ty, -1.0) : llvm::ConstantInt::getSigned(ty, -1);
+      Value* gt = fl ? b_.CreateFCmpOGT(x, zero) : b_.CreateICmpSGT(x, zero);
+      Value* lt = fl ? b_.CreateFCmpOLT(x, zero) : b_.CreateICmpSLT(x, zero);
+      // Floats: zeros and NaN come back as they are.
+      return b_.CreateSelect(gt, one, b_.CreateSelect(lt, neg, fl ? x : zero));
+    }
+    case Intrinsic::IsNaN: return b_.CreateFCmpUNO(x, x);
+    case Intrinsic::IsInf:
+      return b_.CreateFCmpOEQ(b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, x),
+                              llvm::ConstantFP::get(ty, std::numeric_limits<double>::infinity()));
+    default: return libmCall(intrinsicName(e.intrinsic), x, t);
+  }
+}
+
+Value* Emitter::expr(const ExprRef& e) {
+  switch (e->kind) {
+    case ExprKind::IntImm:
+      return llvm::ConstantInt::get(type(e->type), static_cast<uint64_t>(e->intValue), isSigned(e->type.scalar));
+    case ExprKind::FloatImm: return llvm::ConstantFP::get(type(e->type), e->floatValue);
+    case ExprKind::Var: {
+      auto it = vars_.find(e->var.get());
+      DLC_CHECK(it != vars_.end(), "kernel ", kernelName_, ": variable %", e->var->name, " is used outside its scope");
+      return it->second;
+    }
+    case ExprKind::Load: return loadExpr(*e);
+    case ExprKind::Binary: return binaryOp(*e);
+    case ExprKind::Unary: {
+      Value* a = expr(e->operands[0]);
+      if (e->unOp == UnOp::Not) return b_.CreateNot(a);
+      return isFloat(e->type.scalar) ? b_.CreateFNeg(a) : b_.CreateNeg(a);
+    }
+    case ExprKind::Select: {
+      Value* c = expr(e->operands[0]);
+      return b_.CreateSelect(c, expr(e->operands[1]), expr(e->operands[2]));
+    }
+    case ExprKind::Cast: return convert(expr(e->operands[0]), e->operands[0]->type, e->type);
+    case ExprKind::Call: return callIntrinsic(*e);
+    case ExprKind::Ramp: {
+      int lanes = e->type.lanes;
+      Value* base = b_.CreateVectorSplat(lanes, expr(e->operands[0]));
+      Value* stride = b_.CreateVectorSplat(lanes, expr(e->operands[1]));
+      llvm::Type* s = scalarType(e->type.scalar);
+      std::vector<llvm::Constant*> steps;
+      for (int i = 0; i < lanes; ++i)
+        steps.push_back(s->isFloatingPointTy() ? llvm::ConstantFP::get(s, i) : llvm::ConstantInt::get(s, i));
+      Value* iota = llvm::ConstantVector::get(steps);
+      if (s->isFloatingPointTy()) return b_.CreateFAdd(base, b_.CreateFMul(iota, stride));
+      return b_.CreateAdd(base, b_.CreateMul(iota, stride));
+    }
+    case ExprKind::Broadcast: return b_.CreateVectorSplat(e->type.lanes, expr(e->operands[0]));
+    case ExprKind::Reduce: unsupported("kernel ", kernelName_, ": the LLVM backend does not emit Reduce expressions");
+  }
+  fail("kernel ", kernelName_, ": unknown expression kind");
+}
+
+}  // namespace dlc::llvmgen

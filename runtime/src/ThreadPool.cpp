@@ -1,0 +1,147 @@
+// The runtime's thread pool (see ThreadPool.h for the fork/join protocol).
+#include "ThreadPool.h"
+
+#include <linux/futex.h>
+#include <sched.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+
+namespace dlc::runtime::impl {
+
+namespace {
+
+// True while this thread runs loop bodies: a parallelFor from there is nested.
+thread_local bool tlsInBody = false;
+
+// How long a waiting thread polls before it sleeps (a few microseconds).
+constexpr int kSpinIterations = 4000;
+
+inline void cpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__) || defined(__arm__)
+  asm volatile("yield" ::: "memory");
+#endif
+}
+
+static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t), "futex words are plain 32-bit integers");
+
+void futexWait(std::atomic<uint32_t>* word, uint32_t expected) {
+  syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), FUTEX_WAIT_PRIVATE, expected, nullptr, nullptr, 0);
+}
+
+void futexWakeAll(std::atomic<uint32_t>* word) {
+  syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), FUTEX_WAKE_PRIVATE, INT_MAX, nullptr, nullptr, 0);
+}
+
+void runSerially(int64_t n, ThreadPool::Body body, void* closure) {
+  for (int64_t i = 0; i < n; ++i) body(closure, i);
+}
+
+}  // namespace
+
+ThreadPool::ThreadPool(int numThreads) {
+  int n = std::clamp(numThreads, 1, kMaxThreads);
+  workers_.reserve(static_cast<size_t>(n - 1));
+  uint32_t g = generation_.load();
+  for (int i = 1; i < n; ++i) workers_.emplace_back([this, g] { workerLoop(g); });
+}
+
+ThreadPool::~ThreadPool() {
+  stop_.store(true);
+  generation_.fetch_add(1);
+  futexWakeAll(&generation_);
+  for (std::thread& t : workers_) t.join();
+}
+
+void ThreadPool::runChunks() {
+  for (;;) {
+    int64_t begin = next_.fetch_add(grain_, std::memory_order_relaxed);
+    if (begin >= n_) return;
+    int64_t end = std::min(n_, begin + grain_);
+    for (int64_t i = begin; i < end; ++i) body_(closure_, i);
+  }
+}
+
+void ThreadPool::workerLoop(uint32_t seen) {
+  tlsInBody = true;  // a worker only ever runs bodies
+  for (;;) {
+    uint32_t g = generation_.load(std::memory_order_acquire);
+    for (int spin = 0; g == seen && spin < kSpinIterations; ++spin) {
+      cpuRelax();
+      g = generation_.load(std::memory_order_acquire);
+    }
+    if (g == seen) {
+      sleepers_.fetch_add(1);
+      while ((g = generation_.load()) == seen) futexWait(&generation_, seen);
+      sleepers_.fetch_sub(1);
+    }
+    seen = g;
+    if (stop_.load()) return;
+    runChunks();
+    if (pending_.fetch_sub(1) == 1 && callerWaiting_.load()) futexWakeAll(&pending_);
+  }
+}
+
+void ThreadPool::parallelFor(int64_t n, Body body, void* closure) {
+  if (n <= 0) return;
+  if (tlsInBody || workers_.empty() || n == 1) return runSerially(n, body, closure);
+
+  std::lock_guard<std::mutex> lock(callerMutex_);
+  body_ = body;
+  closure_ = closure;
+  n_ = n;
+  grain_ = std::max<int64_t>(1, n / (int64_t{numThreads()} * 4));
+  next_.store(0, std::memory_order_relaxed);
+  pending_.store(static_cast<uint32_t>(workers_.size()), std::memory_order_relaxed);
+  generation_.fetch_add(1);  // publishes the job
+  if (sleepers_.load() > 0) futexWakeAll(&generation_);
+
+  tlsInBody = true;
+  runChunks();
+  tlsInBody = false;
+
+  // Join: every worker checks in once per generation.
+  for (int spin = 0; spin < kSpinIterations; ++spin) {
+    if (pending_.load(std::memory_order_acquire) == 0) return;
+    cpuRelax();
+  }
+  callerWaiting_.store(1);
+  for (uint32_t p; (p = pending_.load()) != 0;) futexWait(&pending_, p);
+  callerWaiting_.store(0);
+}
+
+void ThreadPool::parallelForC(void* pool, int64_t n, Body body, void* closure) {
+  if (pool) {
+    static_cast<ThreadPool*>(pool)->parallelFor(n, body, closure);
+  } else {
+    runSerially(n, body, closure);
+  }
+}
+
+int ThreadPool::defaultThreads() {
+  const char* env = std::getenv("DLC_NUM_THREADS");
+  if (env && *env) {
+    char* end = nullptr;
+    errno = 0;
+    long v = std::strtol(env, &end, 10);
+    if (errno != 0 || *end != '\0' || v < 1 || v > kMaxThreads)
+      throw std::runtime_error("DLC_NUM_THREADS='" + std::string(env) + "' is not a thread count (a whole number from 1 to " +
+                               std::to_string(kMaxThreads) + ")");
+    return static_cast<int>(v);
+  }
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return std::min(CPU_COUNT(&set), kMaxThreads);
+  unsigned hw = std::thread::hardware_concurrency();
+  return hw ? std::min(static_cast<int>(hw), kMaxThreads) : 1;
+}
+
+}  // namespace dlc::runtime::impl

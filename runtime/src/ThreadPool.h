@@ -1,0 +1,72 @@
+// The runtime's thread pool: persistent workers that run the parallel loops of
+// generated kernels (DlcKernelEnv::parallel_for). Tested by
+// tests/runtime/ThreadPoolTest.cpp.
+//
+// Note on fork/join. One parallelFor is one "generation":
+//
+//   caller: publish job, generation++ ─┬─▶ claims chunks ─▶ waits pending == 0 ─▶ returns
+//   worker: spins / futex-waits on generation ─▶ claims chunks ─▶ pending-- (last one wakes the caller)
+//
+// Iterations are handed out in contiguous chunks from one atomic counter (work
+// stealing: a fast thread takes more chunks), so uneven loops balance. Workers
+// spin briefly on the generation counter and then sleep on a futex, so a
+// fork/join costs microseconds when loops come back to back and nothing when the
+// pool is idle. A parallelFor issued from inside a body (on any pool) runs
+// serially in the calling thread. One pool runs one loop at a time: concurrent
+// callers of a shared pool take turns.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace dlc::runtime::impl {
+
+class ThreadPool {
+ public:
+  using Body = void (*)(void* closure, int64_t iteration);
+
+  // `numThreads` counts the caller: a pool of N threads starts N - 1 workers.
+  explicit ThreadPool(int numThreads);
+  ~ThreadPool();
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  int numThreads() const { return static_cast<int>(workers_.size()) + 1; }
+
+  // Runs body(closure, i) for every i in [0, n) and returns when all are done.
+  void parallelFor(int64_t n, Body body, void* closure);
+
+  // The DlcKernelEnv::parallel_for entry point; `pool` is a ThreadPool*.
+  static void parallelForC(void* pool, int64_t n, Body body, void* closure);
+
+  // The number of threads a pool gets when asked for 0: DLC_NUM_THREADS when it
+  // is set, else the CPUs this process may run on. Throws std::runtime_error
+  // when DLC_NUM_THREADS is not an integer in [1, kMaxThreads].
+  static int defaultThreads();
+  static constexpr int kMaxThreads = 1024;
+
+ private:
+  void workerLoop(uint32_t seenGeneration);
+  void runChunks();
+
+  std::vector<std::thread> workers_;
+  std::mutex callerMutex_;  // one loop at a time
+
+  // The job of the current generation; written before generation_ is bumped.
+  Body body_ = nullptr;
+  void* closure_ = nullptr;
+  int64_t n_ = 0;
+  int64_t grain_ = 1;
+  std::atomic<int64_t> next_{0};  // the first iteration not yet claimed
+
+  std::atomic<uint32_t> generation_{0};  // futex word for sleeping workers
+  std::atomic<uint32_t> sleepers_{0};    // workers blocked on generation_
+  std::atomic<uint32_t> pending_{0};     // workers yet to finish this generation; futex word
+  std::atomic<uint32_t> callerWaiting_{0};
+  std::atomic<bool> stop_{false};
+};
+
+}  // namespace dlc::runtime::impl
