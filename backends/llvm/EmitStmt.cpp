@@ -16,6 +16,7 @@
 #include <llvm/IR/Verifier.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include <algorithm>
 #include <set>
 
 #include "Emitter.h"
@@ -230,7 +231,8 @@ void Emitter::parallelLoop(const StmtNode& s) {
   // In the caller: fill the closure and call env->parallel_for.
   Value* min = expr(s.min);
   Value* n = b_.CreateSExtOrTrunc(expr(s.extent), b_.getInt64Ty());
-  llvm::AllocaInst* closure = entryAlloca(closureTy, 16);
+  unsigned closureAlign = std::max<unsigned>(16, m_.getDataLayout().getPrefTypeAlign(closureTy).value());
+  llvm::AllocaInst* closure = entryAlloca(closureTy, closureAlign);
   for (size_t i = 0; i < fields.size(); ++i) {
     Value* v = i < bufs.size() ? bufs_[bufs[i].get()] : i < fields.size() - 1 ? vars_[vals[i - bufs.size()].get()] : min;
     b_.CreateStore(v, b_.CreateStructGEP(closureTy, closure, i));

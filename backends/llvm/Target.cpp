@@ -7,6 +7,7 @@
 #include <llvm/Target/TargetMachine.h>
 #include <llvm/Target/TargetOptions.h>
 
+#include <algorithm>
 #include <mutex>
 
 #include "LlvmCodegen.h"
@@ -21,9 +22,16 @@ std::string hostFeatures() {
   std::string out;
   if (!llvm::sys::getHostCPUFeatures(map)) return out;
   std::vector<std::string> names;
-  for (const auto& kv : map) names.push_back((kv.second ? "+" : "-") + kv.first().str());
+  for (const auto& kv : map) {
+    std::string n(1, kv.second ? '+' : '-');
+    n += kv.first().str();
+    names.push_back(std::move(n));
+  }
   std::sort(names.begin(), names.end());
-  for (const std::string& n : names) out += (out.empty() ? "" : ",") + n;
+  for (const std::string& n : names) {
+    if (!out.empty()) out += ',';
+    out += n;
+  }
   return out;
 }
 
@@ -39,7 +47,10 @@ TargetSpec hostSpec(const std::string& mcpu, const std::string& mattr) {
   if (mcpu.empty() || mcpu == "native") {
     s.cpu = llvm::sys::getHostCPUName().str();
     s.features = hostFeatures();
-    if (!mattr.empty()) s.features += (s.features.empty() ? "" : ",") + mattr;
+    if (!mattr.empty()) {
+      if (!s.features.empty()) s.features += ',';
+      s.features += mattr;
+    }
   } else {
     s.cpu = mcpu;
     s.features = mattr;

@@ -87,6 +87,9 @@ const OpDef& checkedDef(const Node& node) {
             ": has ", m, " results, op allows ", def->minOutputs, "..",
             def->maxOutputs < 0 ? std::string("n") : std::to_string(def->maxOutputs));
   for (const auto& [k, a] : node.attrs()) {
+    // A dotted name (`fuse.group`) is a discardable annotation set by a pass:
+    // not part of the op's schema, ignored by its reference implementation.
+    if (k.find('.') != std::string::npos) continue;
     const AttrSpec* spec = def->findAttr(k);
     DLC_CHECK(spec, node.describe(), ": unknown attribute '", k, "'");
     bool ok = a.kind() == spec->kind || (spec->kind == AttrKind::Float && a.kind() == AttrKind::Int);

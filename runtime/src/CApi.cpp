@@ -19,8 +19,9 @@ struct DlcThreadPool {
   std::shared_ptr<dlc::runtime::impl::ThreadPool> pool;
 };
 struct DlcInstance {
-  std::unique_ptr<dlc::runtime::Instance> instance;
+  std::unique_ptr<dlc::runtime::impl::Instance> instance;
 };
+
 
 using namespace dlc::runtime;
 using namespace dlc::runtime::impl;
@@ -28,9 +29,11 @@ using namespace dlc::runtime::impl;
 namespace {
 
 thread_local std::string tlsLastError;
+thread_local DlcStatus tlsLastStatus = DLC_OK;
 
 DlcStatus setError(DlcStatus s, const std::string& m) {
   tlsLastError = m;
+  tlsLastStatus = s;
   return s;
 }
 
@@ -104,6 +107,7 @@ DlcInstance* createInstance(const DlcModel* model, std::shared_ptr<ThreadPool> p
 extern "C" {
 
 const char* dlc_last_error(void) { return tlsLastError.c_str(); }
+DlcStatus dlc_last_status(void) { return tlsLastStatus; }
 
 const char* dlc_status_name(DlcStatus status) {
   switch (status) {

@@ -102,7 +102,10 @@ void Instance::run() {
     if (!inputData_[i]) missing += (missing.empty() ? "'" : ", '") + model_->input(i).name + "'";
     bufferPtr_[p.inputs[i]] = const_cast<void*>(inputData_[i]);
   }
-  if (!missing.empty()) fail(DLC_ERROR_STATE, "run: input " + missing + (missing.find(',') == std::string::npos ? " is" : " are") + " not set");
+  if (!missing.empty()) {
+    bool one = missing.find(',') == std::string::npos;
+    fail(DLC_ERROR_STATE, std::string("run: ") + (one ? "input " : "inputs ") + missing + (one ? " is" : " are") + " not set");
+  }
 
   const DlcArtifactDescriptor& d = model_->descriptor();
   stepNs_.assign(profiling_ ? p.steps.size() : 0, 0);

@@ -38,7 +38,8 @@ Kernel axpy() {
   return Kernel{"axpy", {a, b, out},
                 seq({forLoop(o, intImm(0), intImm(2), LoopKind::Parallel,
                              forLoop(i, intImm(0), intImm(8), LoopKind::Vectorized, body(varRef(o) * 8 + varRef(i)))),
-                     forLoop(t, intImm(16), intImm(4), LoopKind::Serial, body(varRef(t)))})};
+                     forLoop(t, intImm(16), intImm(4), LoopKind::Serial, body(varRef(t)))}),
+                "Mul+Add"};
 }
 
 constexpr const char* kHarness = R"(#include <dlfcn.h>

@@ -313,7 +313,7 @@ TEST(kernel_codegen_ir, GathersForComputedIndices) {
   BufferRef x = makeBuffer("x", DType::Float32, 64), y = makeBuffer("y", DType::Float32, 64);
   StmtRef body = forLoop(i, c(0), c(8), LoopKind::Vectorized, store(y, varRef(i) * 2, load(x, varRef(i) * 3)));
   llvmgen::ArtifactInput in;
-  in.kernels = {Kernel{"strided", {x, y}, body}};
+  in.kernels = {Kernel{"strided", {x, y}, body, "Gather"}};
   std::string raw = llvmgen::emitLlvmIr(in, llvmgen::hostSpec(), false);
   EXPECT_NE(raw.find("@llvm.masked.gather.v8f32"), std::string::npos) << raw;
   EXPECT_NE(raw.find("@llvm.masked.scatter.v8f32"), std::string::npos);

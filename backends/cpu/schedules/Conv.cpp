@@ -143,7 +143,7 @@ StmtRef scheduleConv(const GroupInfo& grp, ScheduleContext& ctx) {
                                          : std::vector<ExprRef>{n, co, oh, ow0 + v};
         return storeThroughEpilogue(grp, ctx, oidx, val);
       }));
-      return seq(body);
+      return allocate(acc, seq(body));
     };
     int64_t full = lanes > 1 ? g.OW / lanes : 0;
     std::vector<StmtRef> st;

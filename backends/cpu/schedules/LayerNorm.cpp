@@ -53,7 +53,7 @@ StmtRef scheduleLayerNorm(const GroupInfo& g, ScheduleContext& ctx) {
       if (ln.input(2)) y = y + params.load(ln.input(2), broadcastIndex(nidx, staticExtents(*ln.input(2))));
       return storeThroughEpilogue(g, ctx, index(l), y);
     }));
-    return seq(body);
+    return allocate(acc, seq(body));
   });
 }
 

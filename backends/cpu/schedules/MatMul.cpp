@@ -156,7 +156,7 @@ StmtRef scheduleMatMul(const GroupInfo& g, ScheduleContext& ctx) {
       }
       return storeThroughEpilogue(g, ctx, oidx, val);
     }));
-    return seq(body);
+    return allocate(acc, seq(body));
   };
 
   int64_t nFull = s.N / tileN, nRest = s.N - nFull * tileN;

@@ -121,7 +121,7 @@ StmtRef schedulePool(const GroupInfo& grp, ScheduleContext& ctx) {
       ExprRef res = load(acc, intImm(0));
       if (!isMax) res = binary(BinOp::Div, res, load(acc, intImm(1)));
       body.push_back(storeThroughEpilogue(grp, ctx, oidx, res));
-      return seq(body);
+      return allocate(acc, seq(body));
     });
   });
 }

@@ -121,7 +121,7 @@ StmtRef scheduleReduce(const GroupInfo& g, ScheduleContext& ctx) {
       }));
       ExprRef res = call(Intrinsic::Log, {accAt(1)}) + accAt(0);
       body.push_back(storeThroughEpilogue(g, ctx, oidx, res));
-      return seq(body);
+      return allocate(acc, seq(body));
     }
     double init = isMax || isMin ? lowest(dt, isMax) : op == "ReduceProd" ? 1.0 : 0.0;
     body.push_back(store(acc, intImm(0), imm(init, t)));
@@ -148,7 +148,7 @@ StmtRef scheduleReduce(const GroupInfo& g, ScheduleContext& ctx) {
     }
     if (count == 0 && (isMax || isMin)) unsupported(r.describe(), ": reduction over an empty axis");
     body.push_back(storeThroughEpilogue(g, ctx, oidx, res));
-    return seq(body);
+    return allocate(acc, seq(body));
   });
 }
 

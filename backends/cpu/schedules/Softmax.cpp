@@ -2,6 +2,8 @@
 // row in one kernel: the row's max, the sum of exp(x - max), then the output
 // (with a fused elementwise epilogue). Rows are the parallel loop; with an
 // inner extent (axis not last) the rows are strided.
+#include <cmath>
+
 #include "../Schedules.h"
 #include "dlc/support/Error.h"
 
@@ -48,7 +50,7 @@ StmtRef scheduleSoftmax(const GroupInfo& g, ScheduleContext& ctx) {
                           : binary(BinOp::Div, call(Intrinsic::Exp, {xAt(l) - m}), s);
       return storeThroughEpilogue(g, ctx, index(l), v);
     }));
-    return seq(body);
+    return allocate(acc, seq(body));
   });
 }
 

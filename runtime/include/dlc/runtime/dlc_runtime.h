@@ -60,6 +60,9 @@ typedef enum DlcDType {
 /* The message of the last failed call on this thread ("" if none); valid until the
  * next failing call on this thread. */
 DLC_RUNTIME_API const char* dlc_last_error(void);
+/* The status of the last failed call on this thread (DLC_OK if none): the
+ * reason behind a NULL or -1 result. */
+DLC_RUNTIME_API DlcStatus dlc_last_status(void);
 /* A short name for a status code ("ok", "out of memory", ...). */
 DLC_RUNTIME_API const char* dlc_status_name(DlcStatus status);
 /* This runtime's dlc version ("0.1.0") and the architecture it runs ("x86_64"). */

@@ -1,0 +1,202 @@
+#!/usr/bin/env python3
+"""Builds small ONNX models that exercise each CPU schedule template (conv
+variants, matmul/gemm, pooling, reductions, softmax, layer norm, fused
+epilogues, injective ops), compiles and runs each with `dlc run --target=x86`
+and compares the outputs with ONNX Runtime's.
+
+usage: check_cpu_ops.py --dlc PATH --work DIR [--filter SUBSTRING] [--target x86]
+Exit code 0 when every case matches (rtol 1e-4, atol 1e-5), 1 otherwise.
+"""
+import argparse
+import os
+import subprocess
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+RNG = np.random.default_rng(1234)
+
+
+def rand(*shape):
+    return RNG.standard_normal(shape).astype(np.float32)
+
+
+class Case:
+    def __init__(self, name, nodes, inputs, outputs, inits=None, opset=17):
+        self.name, self.nodes, self.inputs, self.outputs = name, nodes, inputs, outputs
+        self.inits = inits or {}
+        self.opset = opset
+
+    def model(self):
+        ins = [helper.make_tensor_value_info(n, TensorProto.FLOAT if a.dtype == np.float32 else TensorProto.INT64,
+                                             a.shape) for n, a in self.inputs.items()]
+        outs = [helper.make_tensor_value_info(n, TensorProto.FLOAT, None) for n in self.outputs]
+        inits = [numpy_helper.from_array(a, n) for n, a in self.inits.items()]
+        g = helper.make_graph(self.nodes, self.name, ins, outs, inits)
+        m = helper.make_model(g, opset_imports=[helper.make_opsetid("", self.opset)])
+        m.ir_version = 8
+        return m
+
+
+def conv_case(name, x, cout, k, stride=1, pad=0, group=1, dil=1, bias=True, act=None, residual=False):
+    cin = x[1]
+    nodes = []
+    inits = {"w": rand(cout, cin // group, k, k) * 0.3}
+    ins = ["x", "w"]
+    if bias:
+        inits["b"] = rand(cout)
+        ins.append("b")
+    nodes.append(helper.make_node("Conv", ins, ["c"], kernel_shape=[k, k], strides=[stride, stride],
+                                  pads=[pad] * 4, group=group, dilations=[dil, dil]))
+    last = "c"
+    if residual:
+        inits["r"] = rand(1, cout, (x[2] + 2 * pad - dil * (k - 1) - 1) // stride + 1,
+                          (x[3] + 2 * pad - dil * (k - 1) - 1) // stride + 1)
+        nodes.append(helper.make_node("Add", [last, "r"], ["a"]))
+        last = "a"
+    if act:
+        nodes.append(helper.make_node(act, [last], ["y"]))
+    else:
+        nodes.append(helper.make_node("Identity", [last], ["y"]))
+    return Case(name, nodes, {"x": rand(*x)}, ["y"], inits)
+
+
+def cases():
+    out = [
+        conv_case("conv3x3_pad1_relu", (1, 8, 12, 12), 16, 3, pad=1, act="Relu"),
+        conv_case("conv1x1", (1, 16, 9, 9), 32, 1, bias=False),
+        conv_case("conv7x7_s2_p3", (1, 3, 20, 20), 8, 7, stride=2, pad=3, act="Relu"),
+        conv_case("conv_depthwise", (1, 12, 10, 10), 12, 3, pad=1, group=12, act="Sigmoid"),
+        conv_case("conv_grouped", (2, 8, 7, 7), 12, 3, pad=1, group=4),
+        conv_case("conv_dilated_residual", (1, 4, 11, 11), 8, 3, pad=2, dil=2, residual=True, act="Relu"),
+        conv_case("conv_s2_nopad_tail", (1, 5, 13, 17), 6, 3, stride=2),
+        Case("gemm_transb_bias_relu",
+             [helper.make_node("Gemm", ["x", "w", "b"], ["g"], transB=1, alpha=0.5, beta=2.0),
+              helper.make_node("Relu", ["g"], ["y"])],
+             {"x": rand(5, 37)}, ["y"], {"w": rand(19, 37), "b": rand(19)}),
+        Case("gemm_transa", [helper.make_node("Gemm", ["x", "w"], ["y"], transA=1)],
+             {"x": rand(13, 6)}, ["y"], {"w": rand(13, 21)}),
+        Case("matmul_batched_broadcast",
+             [helper.make_node("MatMul", ["x", "w"], ["m"]), helper.make_node("Add", ["m", "b"], ["y"])],
+             {"x": rand(2, 3, 7, 24)}, ["y"], {"w": rand(24, 33), "b": rand(33)}),
+        Case("matmul_vector", [helper.make_node("MatMul", ["x", "w"], ["y"])], {"x": rand(17)}, ["y"],
+             {"w": rand(17, 9)}),
+        Case("maxpool_3x3_s2_p1",
+             [helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])],
+             {"x": rand(1, 4, 15, 15)}, ["y"]),
+        Case("avgpool_ceil_exclude_pad",
+             [helper.make_node("AveragePool", ["x"], ["y"], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1],
+                               ceil_mode=1)],
+             {"x": rand(1, 3, 10, 10)}, ["y"]),
+        Case("avgpool_include_pad",
+             [helper.make_node("AveragePool", ["x"], ["y"], kernel_shape=[2, 2], pads=[1, 1, 0, 0],
+                               count_include_pad=1)],
+             {"x": rand(2, 2, 6, 7)}, ["y"]),
+        Case("global_avgpool_flatten",
+             [helper.make_node("GlobalAveragePool", ["x"], ["p"]), helper.make_node("Flatten", ["p"], ["y"])],
+             {"x": rand(1, 16, 7, 7)}, ["y"]),
+        Case("reduce_mean_axes_keepdims",
+             [helper.make_node("ReduceMean", ["x", "axes"], ["y"], keepdims=1)],
+             {"x": rand(3, 4, 5)}, ["y"], {"axes": np.array([0, 2], np.int64)}, opset=18),
+        Case("reduce_sum_square_prologue",
+             [helper.make_node("Mul", ["x", "x"], ["sq"]),
+              helper.make_node("ReduceSum", ["sq", "axes"], ["y"], keepdims=0)],
+             {"x": rand(6, 10)}, ["y"], {"axes": np.array([1], np.int64)}),
+        Case("reduce_max_all", [helper.make_node("ReduceMax", ["x"], ["y"], keepdims=0)], {"x": rand(4, 9)}, ["y"],
+             opset=18),
+        Case("softmax_last", [helper.make_node("Softmax", ["x"], ["y"], axis=-1)], {"x": rand(3, 4, 19)}, ["y"]),
+        Case("logsoftmax_axis1", [helper.make_node("LogSoftmax", ["x"], ["y"], axis=1)], {"x": rand(2, 5, 3)},
+             ["y"]),
+        Case("layernorm_bias",
+             [helper.make_node("LayerNormalization", ["x", "g", "b"], ["y"], axis=-1, epsilon=1e-5)],
+             {"x": rand(2, 7, 24)}, ["y"], {"g": rand(24), "b": rand(24)}),
+        Case("elementwise_broadcast_chain",
+             [helper.make_node("Mul", ["x", "s"], ["a"]), helper.make_node("Add", ["a", "t"], ["b"]),
+              helper.make_node("Tanh", ["b"], ["c"]), helper.make_node("Erf", ["c"], ["d"]),
+              helper.make_node("Clip", ["d", "lo", "hi"], ["y"])],
+             {"x": rand(2, 3, 4, 13)}, ["y"],
+             {"s": rand(3, 1, 1), "t": rand(13), "lo": np.array(-0.5, np.float32), "hi": np.array(0.6, np.float32)}),
+        Case("transpose_reshape_slice_concat",
+             [helper.make_node("Transpose", ["x"], ["t"], perm=[0, 2, 1]),
+              helper.make_node("Reshape", ["t", "shape"], ["r"]),
+              helper.make_node("Slice", ["r", "starts", "ends", "axes", "steps"], ["s"]),
+              helper.make_node("Concat", ["s", "z"], ["y"], axis=1)],
+             {"x": rand(2, 6, 10)}, ["y"],
+             {"shape": np.array([2, 60], np.int64), "starts": np.array([3], np.int64),
+              "ends": np.array([50], np.int64), "axes": np.array([1], np.int64), "steps": np.array([2], np.int64),
+              "z": rand(2, 5)}),
+        Case("gelu_erf_pattern",
+             [helper.make_node("Div", ["x", "sqrt2"], ["d"]), helper.make_node("Erf", ["d"], ["e"]),
+              helper.make_node("Add", ["e", "one"], ["p"]), helper.make_node("Mul", ["x", "p"], ["m"]),
+              helper.make_node("Mul", ["m", "half"], ["y"])],
+             {"x": rand(4, 33)}, ["y"],
+             {"sqrt2": np.array(np.sqrt(2.0), np.float32), "one": np.array(1.0, np.float32),
+              "half": np.array(0.5, np.float32)}),
+        Case("pad_constant", [helper.make_node("Pad", ["x", "pads", "v"], ["y"], mode="constant")],
+             {"x": rand(2, 3, 5)}, ["y"], {"pads": np.array([0, 1, 2, 0, 2, 1], np.int64),
+                                           "v": np.array(0.25, np.float32)}),
+        Case("gather_embedding", [helper.make_node("Gather", ["w", "ids"], ["y"], axis=0)],
+             {"ids": np.array([[1, 4, 0, 9, 2]], np.int64)}, ["y"], {"w": rand(10, 8)}),
+    ]
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dlc", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--filter", default="")
+    ap.add_argument("--target", default="x86")
+    args = ap.parse_args()
+    import onnxruntime as ort
+    os.makedirs(args.work, exist_ok=True)
+    failed = 0
+    ran = 0
+    for c in cases():
+        if args.filter not in c.name:
+            continue
+        ran += 1
+        model = c.model()
+        path = os.path.join(args.work, c.name + ".onnx")
+        onnx.save(model, path)
+        inputs = os.path.join(args.work, c.name + ".in.npz")
+        np.savez(inputs, **c.inputs)
+        out = os.path.join(args.work, c.name + ".out.npz")
+        if os.path.exists(out):
+            os.remove(out)
+        so = ort.SessionOptions()
+        so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+        expected = ort.InferenceSession(path, so, providers=["CPUExecutionProvider"]).run(None, c.inputs)
+        proc = subprocess.run([args.dlc, "run", path, f"--target={args.target}", "--inputs", inputs, "-o", out],
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            print(f"FAIL {c.name}: dlc exited {proc.returncode}: {proc.stderr.strip()}")
+            failed += 1
+            continue
+        got = np.load(out)
+        ok = True
+        for name, e in zip(c.outputs, expected):
+            g = got[name]
+            if g.shape != e.shape:
+                print(f"FAIL {c.name}: output {name} shape {g.shape}, expected {e.shape}")
+                ok = False
+                continue
+            err = np.abs(g.astype(np.float64) - e)
+            bound = 1e-5 + 1e-4 * np.abs(e)
+            if (err > bound).any():
+                i = int(np.argmax(err - bound))
+                print(f"FAIL {c.name}: output {name} max error {err.max():.3g} at {i}: "
+                      f"expected {e.flat[i]}, got {g.flat[i]}")
+                ok = False
+        if ok:
+            print(f"ok   {c.name}")
+        else:
+            failed += 1
+    print(f"{ran - failed} passed, {failed} failed")
+    return 1 if failed or ran == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
