@@ -67,6 +67,7 @@ bool foldIntoConv(Function& f, Node& bn, const std::vector<double>& scale, const
     return false;
   }
   f.eraseNode(conv);
+  f.topoSort();
   return true;
 }
 
@@ -91,6 +92,7 @@ bool lowerToMulAdd(Function& f, Node& bn, const std::vector<double>& scale, cons
     f.eraseNode(mul);
     return false;
   }
+  f.topoSort();
   return true;
 }
 

@@ -88,6 +88,40 @@ bool after(const Node* anchor, const Node* n, const std::vector<Node*>& nodes) {
   return false;
 }
 
+// Orders groups so that each runs after the groups whose outputs it reads
+// (a group's nodes are contiguous in neither the function nor the group ids:
+// a residual Add may read a branch computed after its group's conv).
+std::vector<GroupInfo> orderGroups(std::vector<GroupInfo> groups) {
+  std::unordered_map<const Value*, size_t> producer;
+  for (size_t i = 0; i < groups.size(); ++i)
+    for (const Node* n : groups[i].nodes)
+      for (const Value* v : n->outputs()) producer[v] = i;
+  std::vector<std::set<size_t>> deps(groups.size());
+  for (size_t i = 0; i < groups.size(); ++i)
+    for (const Node* n : groups[i].nodes)
+      for (const Value* in : n->inputs()) {
+        auto it = in ? producer.find(in) : producer.end();
+        if (it != producer.end() && it->second != i) deps[i].insert(it->second);
+      }
+  std::vector<GroupInfo> out;
+  std::vector<bool> done(groups.size(), false);
+  while (out.size() < groups.size()) {
+    bool progress = false;
+    for (size_t i = 0; i < groups.size(); ++i) {
+      if (done[i]) continue;
+      bool ready = true;
+      for (size_t d : deps[i]) ready = ready && done[d];
+      if (!ready) continue;
+      done[i] = true;
+      progress = true;
+      out.push_back(std::move(groups[i]));
+      out.back().id = static_cast<int>(out.size() - 1);
+    }
+    DLC_CHECK(progress, "lowering: the fused groups depend on each other in a cycle");
+  }
+  return out;
+}
+
 std::vector<GroupInfo> formGroups(const Function& f) {
   std::vector<GroupInfo> out;
   for (const passes::FusedGroup& fg : passes::readFusionGroups(f)) {
@@ -119,8 +153,7 @@ std::vector<GroupInfo> formGroups(const Function& f) {
     g.label = labelOf(g.nodes);
     out.push_back(g);
   }
-  for (size_t i = 0; i < out.size(); ++i) out[i].id = static_cast<int>(i);
-  return out;
+  return orderGroups(std::move(out));
 }
 
 std::string bufferName(const Value* v) {

@@ -64,7 +64,10 @@ bool constIntOf(const ExprRef& e, int64_t* v) {
 
 std::string typeName(const Type& t) {
   std::string s(dtypeName(t.scalar));
-  if (t.lanes != 1) s += "x" + std::to_string(t.lanes);
+  if (t.lanes != 1) {
+    s += 'x';
+    s += std::to_string(t.lanes);
+  }
   return s;
 }
 

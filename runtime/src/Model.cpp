@@ -60,7 +60,10 @@ const char* runtimeVersion() { return DLC_RUNTIME_VERSION; }
 std::string typeString(int dtype, const int64_t* extents, size_t rank) {
   std::string s = dtype >= 1 && dtype <= 13 ? elemName(static_cast<ElemType>(dtype)) : "dtype(" + std::to_string(dtype) + ")";
   s += "[";
-  for (size_t i = 0; i < rank; ++i) s += (i ? "x" : "") + std::to_string(extents[i]);
+  for (size_t i = 0; i < rank; ++i) {
+    if (i) s += 'x';
+    s += std::to_string(extents[i]);
+  }
   return s + "]";
 }
 

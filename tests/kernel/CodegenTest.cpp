@@ -126,6 +126,28 @@ Kernel math() {
   return Kernel{"math", {x, y, w}, body, "Exp+Erf"};
 }
 
+// f16 math (computed in f32), an unrolled loop of run-time extent, and an if
+// inside a parallel body: hy = tanh(h); cnt[0] += sum of k < n[0]; flags[p] =
+// h[p] > 0 || isnan(h[p]).
+constexpr int64_t kHalfN = 8;
+Kernel misc() {
+  Type f16{DType::Float16, 1};
+  BufferRef h = makeBuffer("h", DType::Float16, kHalfN), hy = makeBuffer("hy", DType::Float16, kHalfN),
+            n = makeBuffer("n", DType::Int64, 1), cnt = makeBuffer("cnt", DType::Int32, 1),
+            flags = makeBuffer("flags", DType::Bool, kHalfN);
+  Var i = makeVar("i"), k = makeVar("k"), nv = makeVar("nv"), p = makeVar("p");
+  ExprRef hp = load(h, varRef(p));
+  StmtRef body = seq(
+      {forLoop(i, c(0), c(kHalfN), LoopKind::Vectorized, store(hy, varRef(i), call(Intrinsic::Tanh, {load(h, varRef(i))}))),
+       letStmt(nv, load(n, c(0)),
+               forLoop(k, c(0), varRef(nv), LoopKind::Unrolled,
+                       store(cnt, c(0), binary(BinOp::Add, load(cnt, c(0)), cast(i32(), varRef(k)))))),
+       forLoop(p, c(0), c(kHalfN), LoopKind::Parallel,
+               ifThenElse(binary(BinOp::GT, hp, floatImm(0, f16)), store(flags, varRef(p), intImm(1, boolean())),
+                          store(flags, varRef(p), call(Intrinsic::IsNaN, {hp}))))});
+  return Kernel{"misc", {h, hy, n, cnt, flags}, body, "Tanh"};
+}
+
 std::vector<float> weightsData() {
   std::vector<float> w(kAddN);
   for (int64_t i = 0; i < kAddN; ++i) w[i] = 0.25f * static_cast<float>(i % 97) - 3.0f;
@@ -137,7 +159,7 @@ class kernel_codegen : public ::testing::Test {
   static void SetUpTestSuite() {
     weights_ = weightsData();
     llvmgen::ArtifactInput in;
-    in.kernels = {vectorAdd(), rowSums(), matmul(), relu(), transpose(), math()};
+    in.kernels = {vectorAdd(), rowSums(), matmul(), relu(), transpose(), math(), misc()};
     in.plan = runtime::encodePlan(dlc::testing::smallPlan());
     in.weights = reinterpret_cast<const uint8_t*>(weights_.data());
     in.weightsSize = weights_.size() * sizeof(float);
@@ -188,9 +210,9 @@ TEST_F(kernel_codegen, DescriptorDescribesTheArtifact) {
   EXPECT_EQ(desc_->format_version, DLC_ARTIFACT_FORMAT_VERSION);
   EXPECT_STREQ(desc_->dlc_version, "0.1.0-test");
   EXPECT_STREQ(desc_->arch, "x86_64");
-  ASSERT_EQ(desc_->num_kernels, 6u);
-  const char* names[] = {"vadd", "row_sums", "matmul", "relu", "transpose", "math"};
-  for (int i = 0; i < 6; ++i) {
+  ASSERT_EQ(desc_->num_kernels, 7u);
+  const char* names[] = {"vadd", "row_sums", "matmul", "relu", "transpose", "math", "misc"};
+  for (int i = 0; i < 7; ++i) {
     EXPECT_STREQ(desc_->kernel_names[i], names[i]);
     EXPECT_NE(desc_->kernels[i], nullptr);
   }
@@ -286,6 +308,29 @@ TEST_F(kernel_codegen, ExpErfAndFma) {
   for (int64_t i = 0; i < kMathN; ++i) {
     EXPECT_EQ(y[i], std::exp(x[i]) + std::erf(x[i])) << i;
     EXPECT_EQ(w[i], std::fma(x[i], x[i], 1.0f)) << i;
+  }
+}
+
+TEST_F(kernel_codegen, HalfMathRuntimeUnrollAndIfInParallelBody) {
+  for (const DlcKernelEnv* env : {&kSerialEnv, &kThreadedEnv}) {
+    std::vector<uint16_t> h(kHalfN), hy(kHalfN, 0);
+    const float values[kHalfN] = {-2.5f, -0.0f, 0.0f, 0.125f, 1.0f, 3.0f, std::nanf(""), -0.75f};
+    for (int64_t i = 0; i < kHalfN; ++i) h[i] = floatToHalf(values[i]);
+    int64_t n = 5;
+    int32_t cnt = 100;
+    std::vector<uint8_t> flags(kHalfN, 9);
+    void* bufs[] = {h.data(), hy.data(), &n, &cnt, flags.data()};
+    kernel("misc")(bufs, env);
+    for (int64_t i = 0; i < kHalfN; ++i) {
+      float x = halfToFloat(h[i]);
+      uint16_t want = floatToHalf(std::tanh(x));
+      if (std::isnan(x))
+        EXPECT_TRUE(std::isnan(halfToFloat(hy[i]))) << i;
+      else
+        EXPECT_EQ(hy[i], want) << i;
+      EXPECT_EQ(flags[i], (x > 0 || std::isnan(x)) ? 1 : 0) << i;
+    }
+    EXPECT_EQ(cnt, 100 + 0 + 1 + 2 + 3 + 4);
   }
 }
 

@@ -65,7 +65,11 @@ bool writeFile(const std::string& path, const std::vector<uint8_t>& bytes) {
 bool writeInc(const std::string& path, const std::vector<uint8_t>& bytes) {
   std::string s = "/* Written by dlc_rt_plan_gen: an encoded dlc::runtime::Plan. */\n"
                   "static const unsigned char dlc_test_plan[] = {";
-  for (size_t i = 0; i < bytes.size(); ++i) s += (i % 16 ? " " : "\n  ") + std::to_string(bytes[i]) + ",";
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    s += i % 16 ? " " : "\n  ";
+    s += std::to_string(bytes[i]);
+    s += ',';
+  }
   s += "\n};\n";
   return writeFile(path, std::vector<uint8_t>(s.begin(), s.end()));
 }
