@@ -3,10 +3,13 @@
 // types, node and constant counts, weight bytes, and the count of each op.
 #include <algorithm>
 #include <iostream>
+#include <set>
 #include <map>
 
 #include "Command.h"
+#include "ArtifactExecutable.h"
 #include "ModelOptions.h"
+#include "TargetOptions.h"
 #include "dlc/ir/Printer.h"
 
 namespace dlc::cli {
@@ -29,6 +32,17 @@ void printStatistics(const Function& f, std::ostream& os) {
   os << "  nodes: " << f.numNodes() << "\n";
   os << "  constants: " << f.constants().size() << "\n";
   os << "  weight bytes: " << weightBytes << "\n";
+  // Kernels, when the fuse pass has grouped the nodes (fuse.group annotations).
+  std::set<int64_t> groups;
+  size_t loose = 0;
+  for (const Node* n : f.nodes()) {
+    auto it = n->attrs().find("fuse.group");
+    if (it != n->attrs().end() && it->second.kind() == AttrKind::Int)
+      groups.insert(it->second.i());
+    else
+      ++loose;
+  }
+  if (!groups.empty()) os << "  kernels: " << groups.size() + loose << " (fused groups)\n";
 
   std::map<std::string, size_t> counts;
   for (const Node* n : f.nodes()) ++counts[n->op()];
@@ -50,6 +64,22 @@ int runInspect(const ParsedArgs& args, Session& session) {
   bool printIr = !args.has("--no-ir");
   opts.passManager.elideConstantsOver = full ? 0 : 16;
 
+  if (isArtifact(opts.modelPath)) {
+    cpu::ArtifactExecutable exe(opts.modelPath, 1);
+    cpu::ArtifactFacts facts = exe.facts();
+    std::cout << "artifact " << opts.modelPath << " (" << facts.arch << ", written by dlc " << facts.dlcVersion
+              << ")\n";
+    std::vector<std::string> in = exe.inputNames(), out = exe.outputNames();
+    std::vector<TensorType> types = exe.inputTypes();
+    std::cout << "  inputs (" << in.size() << "):\n";
+    for (size_t i = 0; i < in.size(); ++i) std::cout << "    %" << in[i] << ": " << types[i].str() << "\n";
+    std::cout << "  outputs (" << out.size() << "):";
+    for (const std::string& o : out) std::cout << " %" << o;
+    std::cout << "\n  kernels: " << facts.numKernels << "\n  steps: " << facts.numSteps
+              << "\n  weights bytes: " << facts.weightsBytes << "\n  peak activation bytes: " << facts.arenaBytes
+              << "\n  output bytes: " << facts.outputBytes << "\n";
+    return 0;
+  }
   std::unique_ptr<Module> m = loadModel(session, opts);
   optimize(session, *m, opts);
 

@@ -15,6 +15,8 @@
 //   n elementwise/broadcast/injective,    always (a chain computed in one loop
 //     G without an anchor                  nest)
 //   n a reduction, G without an anchor    always (G is the reduction's prologue)
+//   n a reshape (Reshape, Flatten,        always (the same elements in another
+//     Squeeze, Unsqueeze)                  shape: the kernel's store is unchanged)
 //
 //       Conv ──▶ Add(bias) ──▶ Add(residual) ──▶ Relu      one kernel: Conv anchor,
 //                               ▲                           three epilogue ops
@@ -76,7 +78,10 @@ std::vector<FusedGroup> computeFusionGroups(const Function& f) {
         if (u == uses.end() || u->second.size() != 1 || isFunctionOutput(f, in)) continue;
         Building& b = groups[it->second];
         bool ok;
-        if (b.g.anchor) {
+        bool reshape = n->op() == "Reshape" || n->op() == "Flatten" || n->op() == "Squeeze" || n->op() == "Unsqueeze";
+        if (b.g.anchor && reshape) {
+          ok = true;  // a view of the tip: the kernel stores in the new shape
+        } else if (b.g.anchor) {
           ok = (k == PatternKind::Elementwise || k == PatternKind::Broadcast) &&
                n->output(0)->type().shape == b.g.anchor->output(0)->type().shape &&
                kindOf(*b.g.anchor) == PatternKind::ComplexOutFusable;

@@ -363,14 +363,33 @@ ExprRef ExprBuilder::nodeAt(const Node& n, const std::vector<ExprRef>& idx) {
   return elementwiseExpr(n, args);
 }
 
+bool isReshapeLike(const Node& n) {
+  return n.op() == "Reshape" || n.op() == "Flatten" || n.op() == "Squeeze" || n.op() == "Unsqueeze" ||
+         n.op() == "Identity";
+}
+
+const Value* peelReshapes(const Value* v, const std::vector<Node*>& nodes) {
+  while (true) {
+    const Node* p = nullptr;
+    for (const Node* n : nodes)
+      if (n->numOutputs() && n->output(0) == v) p = n;
+    if (!p || !isReshapeLike(*p)) return v;
+    v = p->input(0);
+  }
+}
+
 bool isAligned(const Value* from, const Value* to, const std::vector<Node*>& nodes) {
   // Every node after the anchor is elementwise/broadcast with the anchor's
-  // extents, so each reads the anchor's result (if at all) at the output index.
+  // extents, so each reads the anchor's result (if at all) at the output index;
+  // trailing reshapes only change the shape the result is stored in.
+  to = peelReshapes(to, nodes);
   std::vector<int64_t> ext = staticExtents(*from);
   if (staticExtents(*to) != ext) return false;
   for (const Node* n : nodes) {
     if (n->output(0) == from) continue;
     const OpDef* d = n->def();
+    bool trailing = isReshapeLike(*n) && peelReshapes(n->output(0), nodes) == to && n->output(0) != to;
+    if (trailing) continue;
     if (!d || (d->pattern != PatternKind::Elementwise && d->pattern != PatternKind::Broadcast)) return false;
     if (n->numOutputs() != 1 || staticExtents(*n->output(0)) != ext) return false;
   }

@@ -83,6 +83,10 @@ class ExprBuilder {
 // applied to each accumulator element where it is computed.
 bool isAligned(const Value* from, const Value* to, const std::vector<Node*>& nodes);
 
+// The value a chain of reshape-like nodes (Reshape, Flatten, Squeeze,
+// Unsqueeze, Identity) at the end of `nodes` starts from: `v` itself if none.
+const Value* peelReshapes(const Value* v, const std::vector<Node*>& nodes);
+
 // Whether ExprBuilder can inline this node (elementwise, broadcast and the
 // injective ops it knows).
 bool canInline(const Node& n);

@@ -85,13 +85,15 @@ std::vector<Node*> nodesExcept(const GroupInfo& g, const Node* skip) {
 
 StmtRef storeThroughEpilogue(const GroupInfo& g, ScheduleContext& ctx, const std::vector<ExprRef>& idx, ExprRef acc) {
   const ValueBuffer& out = ctx.buffers.at(g.output);
+  // Trailing reshapes keep the elements' order: store at the same linear index.
+  const Value* inner = g.anchor ? peelReshapes(g.output, g.nodes) : g.output;
   ExprRef value = acc;
-  if (g.anchor && g.output != g.anchor->output(0)) {
+  if (g.anchor && inner != g.anchor->output(0)) {
     ExprBuilder b(ctx.buffers, nodesExcept(g, g.anchor));
     b.setAnchor(g.anchor->output(0), [&] { return acc; });
-    value = b.at(g.output, idx);
+    value = b.at(inner, idx);
   }
-  return store(out.buffer, linearize(idx, out.extents), value);
+  return store(out.buffer, linearize(idx, staticExtents(*inner)), value);
 }
 
 StmtRef scheduleInjective(const GroupInfo& g, ScheduleContext& ctx) {
