@@ -131,7 +131,7 @@ int runBench(const ParsedArgs& args, Session& session) {
   std::snprintf(buf, sizeof buf, "%s: %d runs (after %d warm-up), %d threads\n", opts.modelPath.c_str(), repeat, warmup,
                 exe->numThreads());
   std::cout << buf;
-  std::snprintf(buf, sizeof buf, "latency (ms): min %.3f  median %.3f  mean %.3f\n", sorted.front(), median, mean);
+  std::snprintf(buf, sizeof buf, "latency (ms): min %.4f  median %.4f  mean %.4f\n", sorted.front(), median, mean);
   std::cout << buf;
   if (profile) {
     std::cout << "kernels (time per run, share of kernel time):\n";

@@ -60,5 +60,16 @@ step "running it on the reference target" \
 step "the same outputs as ONNX Runtime" \
   "$PY" examples/models/make_onnx_mlp.py check "$OUT" "$OUT/mlp_outputs.npz"
 
+step "compiling it for this CPU (target x86): one shared library with kernels, weights and plan" \
+  "$DLC" compile "$OUT/mlp.onnx" --input-shapes x=2x8 --target=x86 -O3 -o "$OUT/mlp.so"
+step "what the artifact holds" \
+  "$DLC" inspect "$OUT/mlp.so"
+step "running the artifact: the same outputs as above" \
+  "$DLC" run "$OUT/mlp.so" --inputs "$OUT/mlp_inputs.npz" -o "$OUT/mlp_x86_outputs.npz" --print
+step "and the same as ONNX Runtime" \
+  "$PY" examples/models/make_onnx_mlp.py check "$OUT" "$OUT/mlp_x86_outputs.npz"
+step "timing it" \
+  "$DLC" bench "$OUT/mlp.so" --repeat 100 --threads 1
+
 echo
 echo "demo: done; its files are in ${OUT#$ROOT/}/"

@@ -186,6 +186,11 @@ bool canInline(const Node& n) {
   const OpDef* d = n.def();
   if (!d) return false;
   if (n.numOutputs() != 1) return false;
+  // Half-precision types have no CPU schedule yet.
+  for (const Value* v : n.outputs())
+    if (v->type().dtype == DType::Float16 || v->type().dtype == DType::BFloat16) return false;
+  for (const Value* v : n.inputs())
+    if (v && (v->type().dtype == DType::Float16 || v->type().dtype == DType::BFloat16)) return false;
   for (const Value* v : n.outputs())
     if (!v->type().isStatic()) return false;
   if (kInjective.count(n.op())) return true;
@@ -348,6 +353,8 @@ ExprRef ExprBuilder::nodeAt(const Node& n, const std::vector<ExprRef>& idx) {
     ExprRef blk = div(C, icn), ic = mod(C, icn);
     return at(n.input(0), {N, ic, H * b + div(blk, b), W * b + mod(blk, b)});
   }
+  // CastLike reads only its first operand's values (the second gives the dtype).
+  if (op == "CastLike") return castExpr(at(n.input(0), broadcastIndex(idx, inExt(0))), n.output(0)->type().dtype);
   // Elementwise and broadcast ops.
   std::vector<ExprRef> args;
   for (size_t i = 0; i < n.numInputs(); ++i) {

@@ -1,8 +1,7 @@
 # Cross-compiling for 64-bit ARM Linux with Debian's aarch64-linux-gnu toolchain
 # (scripts/setup.sh installs g++-aarch64-linux-gnu and qemu-user):
 #
-#   cmake -S tests/runtime/cross -B build-a64 \
-#         -DCMAKE_TOOLCHAIN_FILE=runtime/cmake/aarch64-linux-gnu.cmake
+#   cmake ... -DCMAKE_TOOLCHAIN_FILE=runtime/cmake/aarch64-linux-gnu.cmake
 #
 # Binaries run here with `qemu-aarch64 -L /usr/aarch64-linux-gnu <program>`.
 set(CMAKE_SYSTEM_NAME Linux)

@@ -70,6 +70,17 @@ void ThreadPool::runChunks() {
   }
 }
 
+bool ThreadPool::enter() {
+  uint32_t s = state_.load();
+  while (!(s & kClosed))
+    if (state_.compare_exchange_weak(s, s + 1)) return true;
+  return false;
+}
+
+void ThreadPool::leave() {
+  if (state_.fetch_sub(1) == (kClosed | 1) && callerWaiting_.load()) futexWakeAll(&state_);
+}
+
 void ThreadPool::workerLoop(uint32_t seen) {
   tlsInBody = true;  // a worker only ever runs bodies
   for (;;) {
@@ -85,8 +96,10 @@ void ThreadPool::workerLoop(uint32_t seen) {
     }
     seen = g;
     if (stop_.load()) return;
+    // The job read after entering is the open one, whichever generation woke us.
+    if (!enter()) continue;
     runChunks();
-    if (pending_.fetch_sub(1) == 1 && callerWaiting_.load()) futexWakeAll(&pending_);
+    leave();
   }
 }
 
@@ -95,26 +108,29 @@ void ThreadPool::parallelFor(int64_t n, Body body, void* closure) {
   if (tlsInBody || workers_.empty() || n == 1) return runSerially(n, body, closure);
 
   std::lock_guard<std::mutex> lock(callerMutex_);
+  // state_ is kClosed with nobody inside: the job fields are ours to write.
   body_ = body;
   closure_ = closure;
   n_ = n;
   grain_ = std::max<int64_t>(1, n / (int64_t{numThreads()} * 4));
   next_.store(0, std::memory_order_relaxed);
-  pending_.store(static_cast<uint32_t>(workers_.size()), std::memory_order_relaxed);
-  generation_.fetch_add(1);  // publishes the job
+  state_.store(0);           // open
+  generation_.fetch_add(1);  // wake the workers
   if (sleepers_.load() > 0) futexWakeAll(&generation_);
 
   tlsInBody = true;
   runChunks();
   tlsInBody = false;
 
-  // Join: every worker checks in once per generation.
-  for (int spin = 0; spin < kSpinIterations; ++spin) {
-    if (pending_.load(std::memory_order_acquire) == 0) return;
+  // Every iteration is claimed; close the job and wait for those inside.
+  uint32_t s = state_.fetch_or(kClosed) | kClosed;
+  for (int spin = 0; s != kClosed && spin < kSpinIterations; ++spin) {
     cpuRelax();
+    s = state_.load(std::memory_order_acquire);
   }
+  if (s == kClosed) return;
   callerWaiting_.store(1);
-  for (uint32_t p; (p = pending_.load()) != 0;) futexWait(&pending_, p);
+  while ((s = state_.load()) != kClosed) futexWait(&state_, s);
   callerWaiting_.store(0);
 }
 

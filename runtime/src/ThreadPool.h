@@ -2,18 +2,22 @@
 // generated kernels (DlcKernelEnv::parallel_for). Tested by
 // tests/runtime/ThreadPoolTest.cpp.
 //
-// Note on fork/join. One parallelFor is one "generation":
+// Note on fork/join. One parallelFor is one "generation" of a job:
 //
-//   caller: publish job, generation++ ─┬─▶ claims chunks ─▶ waits pending == 0 ─▶ returns
-//   worker: spins / futex-waits on generation ─▶ claims chunks ─▶ pending-- (last one wakes the caller)
+//   caller: write job, open state_, generation++ ─▶ claim chunks ─▶ close state_ ─▶ wait: no worker inside
+//   worker: spin, then futex-wait, on generation ─▶ enter (if still open) ─▶ claim chunks ─▶ leave
 //
 // Iterations are handed out in contiguous chunks from one atomic counter (work
-// stealing: a fast thread takes more chunks), so uneven loops balance. Workers
-// spin briefly on the generation counter and then sleep on a futex, so a
-// fork/join costs microseconds when loops come back to back and nothing when the
-// pool is idle. A parallelFor issued from inside a body (on any pool) runs
+// stealing: a fast thread takes more chunks), so uneven loops balance. state_
+// counts the workers inside the job; once every iteration is claimed the
+// caller closes it, so a worker that wakes late (descheduled, or asleep) never
+// holds the caller up: it finds the job closed and goes back to waiting. The
+// caller waits only for workers that entered, which are running claimed chunks.
+// Workers spin briefly on the generation counter and then sleep on a futex, so
+// a fork/join costs microseconds when loops come back to back and nothing when
+// the pool is idle. A parallelFor issued from inside a body (on any pool) runs
 // serially in the calling thread. One pool runs one loop at a time: concurrent
-// callers of a shared pool take turns.
+// callers of a shared pool take turns. Bodies must not throw.
 #pragma once
 
 #include <atomic>
@@ -50,6 +54,8 @@ class ThreadPool {
 
  private:
   void workerLoop(uint32_t seenGeneration);
+  bool enter();
+  void leave();
   void runChunks();
 
   std::vector<std::thread> workers_;
@@ -64,7 +70,9 @@ class ThreadPool {
 
   std::atomic<uint32_t> generation_{0};  // futex word for sleeping workers
   std::atomic<uint32_t> sleepers_{0};    // workers blocked on generation_
-  std::atomic<uint32_t> pending_{0};     // workers yet to finish this generation; futex word
+  // kClosed | the number of workers inside the job; futex word for the caller.
+  static constexpr uint32_t kClosed = 0x80000000u;
+  std::atomic<uint32_t> state_{kClosed};
   std::atomic<uint32_t> callerWaiting_{0};
   std::atomic<bool> stop_{false};
 };

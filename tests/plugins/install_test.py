@@ -20,6 +20,10 @@ import tempfile
 REQUIRED = [
     "bin/dlc",
     "lib/libdlc_core.so",
+    "lib/libdlc_runtime.so",
+    "lib/dlc/plugins/libdlc_cpu.so",
+    "include/dlc/runtime/dlc_runtime.h",
+    "bin/dlc-run-artifact",
     "lib/dlc/plugins/libdlc_text_frontend.so",
     "include/dlc/plugin/PluginAPI.h",
     "include/dlc/plugin/AbiVersion.h",

@@ -90,13 +90,14 @@ StmtRef schedulePool(const GroupInfo& grp, ScheduleContext& ctx) {
       if (!is1d) oidx.push_back(oh);
       oidx.push_back(ow);
       if (unroll) {
-        ExprRef val = init, cnt = floatImm(0, t);
+        // Each step mentions the running value once, so the expression stays linear in the window size.
+        ExprRef val = init, cnt = isMax ? nullptr : floatImm(0, t);
         for (int64_t kh = 0; kh < KH; ++kh)
           for (int64_t kw = 0; kw < KW; ++kw) {
             ExprRef in, counted;
             ExprRef v = at(intImm(kh), intImm(kw), in, counted);
             if (isMax) {
-              val = select(in, kernel::max(val, v), val);
+              val = kernel::max(val, select(in, v, init));
             } else {
               val = val + select(in, v, floatImm(0, t));
               cnt = cnt + select(counted, floatImm(1, t), floatImm(0, t));
@@ -107,13 +108,13 @@ StmtRef schedulePool(const GroupInfo& grp, ScheduleContext& ctx) {
       }
       std::vector<StmtRef> body;
       body.push_back(store(acc, intImm(0), init));
-      body.push_back(store(acc, intImm(1), floatImm(0, t)));
+      if (!isMax) body.push_back(store(acc, intImm(1), floatImm(0, t)));
       body.push_back(loop("kh", KH, LoopKind::Serial, [&](const ExprRef& kh) {
         return loop("kw", KW, LoopKind::Serial, [&](const ExprRef& kw) {
           ExprRef in, counted;
           ExprRef v = at(kh, kw, in, counted);
           ExprRef a = load(acc, intImm(0));
-          if (isMax) return store(acc, intImm(0), select(in, kernel::max(a, v), a));
+          if (isMax) return store(acc, intImm(0), kernel::max(a, select(in, v, init)));
           return seq({store(acc, intImm(0), a + select(in, v, floatImm(0, t))),
                       store(acc, intImm(1), load(acc, intImm(1)) + select(counted, floatImm(1, t), floatImm(0, t)))});
         });
