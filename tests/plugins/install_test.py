@@ -24,6 +24,8 @@ REQUIRED = [
     "lib/dlc/plugins/libdlc_cpu.so",
     "include/dlc/runtime/dlc_runtime.h",
     "bin/dlc-run-artifact",
+    "lib/dlc/aarch64/bin/dlc-run-artifact",
+    "lib/dlc/aarch64/lib/libdlc_runtime.so",
     "lib/dlc/plugins/libdlc_text_frontend.so",
     "include/dlc/plugin/PluginAPI.h",
     "include/dlc/plugin/AbiVersion.h",
