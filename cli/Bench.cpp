@@ -41,16 +41,12 @@ std::string compileToTemp(Session& session, const ModelOptions& opts, const std:
   optimize(session, *m, opts);
   const TargetInfo& t = session.registry().target(target);
   if (!t.writeArtifact) fail("target '", target, "' writes no artifact to benchmark");
-  const char* tmp = std::getenv("TMPDIR");
-  std::string dir = std::string(tmp && *tmp ? tmp : "/tmp") + "/dlc-bench-XXXXXX";
-  std::vector<char> buf(dir.begin(), dir.end());
-  buf.push_back('\0');
-  DLC_CHECK(mkdtemp(buf.data()), "cannot create a temporary directory in ", dir, ": ", std::strerror(errno));
-  std::string so = std::string(buf.data()) + "/model.so";
+  std::string dir = cpu::makeTempDir("dlc-bench");
+  std::string so = dir + "/model.so";
   try {
     t.writeArtifact(*m, co, so);
   } catch (...) {
-    rmdir(buf.data());
+    rmdir(dir.c_str());
     throw;
   }
   return so;

@@ -1,6 +1,12 @@
 // ArtifactExecutable: the runtime's C API behind dlc::Executable.
 #include "ArtifactExecutable.h"
 
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include <unistd.h>
+
 #include "dlc/runtime/dlc_runtime.h"
 #include "dlc/support/Error.h"
 
@@ -108,6 +114,15 @@ ArtifactFacts ArtifactExecutable::facts() const {
   if (dlc_model_facts(model_, &f) != DLC_OK) fail(dlc_last_error());
   return {f.weights_bytes, f.arena_bytes, f.output_bytes, f.num_kernels, f.num_steps,
           f.dlc_version ? f.dlc_version : "", f.arch ? f.arch : ""};
+}
+
+std::string makeTempDir(const std::string& prefix) {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string dir = std::string(tmp && *tmp ? tmp : "/tmp") + "/" + prefix + "-XXXXXX";
+  std::vector<char> buf(dir.begin(), dir.end());
+  buf.push_back('\0');
+  DLC_CHECK(mkdtemp(buf.data()), "cannot create a temporary directory in ", dir, ": ", std::strerror(errno));
+  return buf.data();
 }
 
 int ArtifactExecutable::numThreads() const { return dlc_instance_num_threads(instance_); }

@@ -53,4 +53,8 @@ class ArtifactExecutable : public Executable {
   DlcInstance* instance_ = nullptr;
 };
 
+// A fresh private directory under $TMPDIR (default /tmp) for a temporary
+// artifact: "<tmp>/<prefix>-XXXXXX".
+std::string makeTempDir(const std::string& prefix);
+
 }  // namespace dlc::cpu

@@ -159,15 +159,6 @@ class EmulatedExecutable : public Executable {
   std::vector<runtime::PlanBuffer> inputs_, outputs_;
 };
 
-std::string makeTempDir() {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string dir = std::string(tmp && *tmp ? tmp : "/tmp") + "/dlc-XXXXXX";
-  std::vector<char> buf(dir.begin(), dir.end());
-  buf.push_back('\0');
-  DLC_CHECK(mkdtemp(buf.data()), "cannot create a temporary directory in ", dir, ": ", std::strerror(errno));
-  return buf.data();
-}
-
 std::unique_ptr<Executable> compileInMemory(const CpuTargetKind& kind, const Module& m, const CompileOptions& o) {
   if (std::string(kind.arch) != dlc_runtime_arch()) {
     std::string rt = foreignRuntimeDir(kind.arch);
@@ -176,7 +167,7 @@ std::unique_ptr<Executable> compileInMemory(const CpuTargetKind& kind, const Mod
                   dlc_runtime_arch(), " machine without the ", kind.arch,
                   " runtime (lib/dlc/", kind.arch, "/); write an artifact with 'dlc compile --target=", kind.name,
                   " -o model.so'");
-    std::string dir = makeTempDir();
+    std::string dir = makeTempDir("dlc");
     runtime::Plan plan;
     try {
       plan = writeArtifactFor(kind, m, o, dir + "/module.so");
@@ -186,15 +177,11 @@ std::unique_ptr<Executable> compileInMemory(const CpuTargetKind& kind, const Mod
     }
     return std::make_unique<EmulatedExecutable>(dir, dir + "/module.so", rt, plan);
   }
-  const char* tmp = std::getenv("TMPDIR");
-  std::string dir = std::string(tmp && *tmp ? tmp : "/tmp") + "/dlc-XXXXXX";
-  std::vector<char> buf(dir.begin(), dir.end());
-  buf.push_back('\0');
-  DLC_CHECK(mkdtemp(buf.data()), "cannot create a temporary directory in ", dir, ": ", std::strerror(errno));
-  std::string so = std::string(buf.data()) + "/module.so";
+  std::string dir = makeTempDir("dlc");
+  std::string so = dir + "/module.so";
   auto cleanup = [&] {
     std::remove(so.c_str());
-    rmdir(buf.data());
+    rmdir(dir.c_str());
   };
   try {
     writeArtifactFor(kind, m, o, so);

@@ -94,6 +94,12 @@ bool canInline(const Node& n);
 // The scalar expression of an elementwise op applied to already-built operands.
 ExprRef elementwiseExpr(const Node& n, const std::vector<ExprRef>& args);
 
+// The pads of spatial dim `d` of a Conv or pooling node (auto_pad or pads;
+// `spatial` is the number of spatial dims): leading and trailing.
+int64_t leadingPad(const Node& n, size_t d, int64_t in, int64_t out, int64_t k, int64_t s, int64_t dil);
+int64_t trailingPad(const Node& n, size_t d, size_t spatial, int64_t in, int64_t out, int64_t k, int64_t s,
+                    int64_t dil);
+
 // Emits `body(index)` for index in [0, extent), vectorized by `lanes` with a
 // serial tail; lanes <= 1 gives a serial loop.
 StmtRef vectorizedLoop(const std::string& name, int64_t extent, int lanes,

@@ -64,6 +64,28 @@ std::vector<ExprRef> broadcastIndex(const std::vector<ExprRef>& outIdx, const st
   return in;
 }
 
+int64_t leadingPad(const Node& n, size_t d, int64_t in, int64_t out, int64_t k, int64_t s, int64_t dil) {
+  std::string autoPad = n.attrString("auto_pad", "NOTSET");
+  if (autoPad == "VALID") return 0;
+  if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    int64_t total = std::max<int64_t>(0, (out - 1) * s + (k - 1) * dil + 1 - in);
+    return autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
+  }
+  std::vector<int64_t> pads = n.attrInts("pads", {});
+  return pads.empty() ? 0 : pads.at(d);
+}
+
+int64_t trailingPad(const Node& n, size_t d, size_t sp, int64_t in, int64_t out, int64_t k, int64_t s, int64_t dil) {
+  std::string autoPad = n.attrString("auto_pad", "NOTSET");
+  if (autoPad == "VALID") return 0;
+  if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    int64_t total = std::max<int64_t>(0, (out - 1) * s + (k - 1) * dil + 1 - in);
+    return total - leadingPad(n, d, in, out, k, s, dil);
+  }
+  std::vector<int64_t> pads = n.attrInts("pads", {});
+  return pads.empty() ? 0 : pads.at(d + sp);
+}
+
 StmtRef loop(const std::string& name, int64_t extent, LoopKind kind, const std::function<StmtRef(const ExprRef&)>& body) {
   if (extent == 1) return body(intImm(0));
   Var v = makeVar(name);

@@ -26,18 +26,6 @@ struct ConvGeom {
   int64_t sh = 1, sw = 1, dh = 1, dw = 1, ph = 0, pw = 0, group = 1;
 };
 
-// The leading pad of one spatial dim.
-int64_t leadingPad(const Node& n, size_t d, size_t spatial, int64_t in, int64_t out, int64_t k, int64_t s, int64_t dil) {
-  std::string autoPad = n.attrString("auto_pad", "NOTSET");
-  if (autoPad == "VALID") return 0;
-  if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
-    int64_t total = std::max<int64_t>(0, (out - 1) * s + (k - 1) * dil + 1 - in);
-    return autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
-  }
-  std::vector<int64_t> pads = n.attrInts("pads", {});
-  return pads.empty() ? 0 : pads.at(d);
-}
-
 ConvGeom geomOf(const Node& n) {
   std::vector<int64_t> x = staticExtents(*n.input(0)), w = staticExtents(*n.input(1)), y = staticExtents(*n.output(0));
   if (x.size() != 3 && x.size() != 4) unsupported(n.describe(), ": ", x.size() - 2, "-D Conv has no CPU schedule");
@@ -53,12 +41,12 @@ ConvGeom geomOf(const Node& n) {
     g.H = g.OH = g.KH = 1;
     g.W = x[2], g.OW = y[2], g.KW = w[2];
     g.sw = strides[0], g.dw = dil[0];
-    g.pw = leadingPad(n, 0, 1, g.W, g.OW, g.KW, g.sw, g.dw);
+    g.pw = leadingPad(n, 0, g.W, g.OW, g.KW, g.sw, g.dw);
   } else {
     g.H = x[2], g.W = x[3], g.OH = y[2], g.OW = y[3], g.KH = w[2], g.KW = w[3];
     g.sh = strides[0], g.sw = strides[1], g.dh = dil[0], g.dw = dil[1];
-    g.ph = leadingPad(n, 0, 2, g.H, g.OH, g.KH, g.sh, g.dh);
-    g.pw = leadingPad(n, 1, 2, g.W, g.OW, g.KW, g.sw, g.dw);
+    g.ph = leadingPad(n, 0, g.H, g.OH, g.KH, g.sh, g.dh);
+    g.pw = leadingPad(n, 1, g.W, g.OW, g.KW, g.sw, g.dw);
   }
   return g;
 }
