@@ -158,6 +158,7 @@ ExprRef elementwiseExpr(const Node& n, const std::vector<ExprRef>& a) {
     if (!fl) unsupported(n.describe(), ": integer Div has no CPU schedule");  // division by zero must be an error
     return bin(BinOp::Div, a.at(0), a.at(1));
   }
+  if (op == "Mod" && fl) return bin(BinOp::Mod, a.at(0), a.at(1));  // fmod: the sign of the dividend
   if (op == "Pow" && fl && a.at(1)->type == a.at(0)->type) return call(Intrinsic::Pow, {a.at(0), a.at(1)});
   if (auto it = kBinary.find(op); it != kBinary.end()) {
     if ((op == "Max" || op == "Min") && fl) {
@@ -182,7 +183,8 @@ ExprRef elementwiseExpr(const Node& n, const std::vector<ExprRef>& a) {
 bool canInline(const Node& n) {
   static const std::set<std::string> kInjective = {"Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose",
                                                    "Expand",  "Identity", "Slice", "Concat",   "Pad",
-                                                   "Tile",    "Gather",   "DepthToSpace", "SpaceToDepth"};
+                                                   "Tile",    "Gather",   "DepthToSpace", "SpaceToDepth",
+                                                   "GatherElements", "Trilu"};
   const OpDef* d = n.def();
   if (!d) return false;
   if (n.numOutputs() != 1) return false;
@@ -196,7 +198,8 @@ bool canInline(const Node& n) {
   if (kInjective.count(n.op())) return true;
   if (d->pattern != PatternKind::Elementwise && d->pattern != PatternKind::Broadcast) return false;
   // Probe: the op must have an expression (ops without one report Unsupported).
-  static const std::set<std::string> kNoExpr = {"BitShift", "Mod", "BitwiseNot", "IsInf", "Shrink", "Celu"};
+  static const std::set<std::string> kNoExpr = {"BitShift", "BitwiseNot", "IsInf", "Shrink", "Celu"};
+  if (n.op() == "Mod") return isFloat(n.output(0)->type().dtype) && n.attrInt("fmod", 0) == 1;
   return !kNoExpr.count(n.op());
 }
 
@@ -335,6 +338,30 @@ ExprRef ExprBuilder::nodeAt(const Node& n, const std::vector<ExprRef>& idx) {
     in.push_back(k);
     in.insert(in.end(), idx.begin() + ax + static_cast<int64_t>(ix.size()), idx.end());
     return at(n.input(0), in);
+  }
+  if (op == "GatherElements") {
+    std::vector<int64_t> ie = inExt(0);
+    int64_t ax = normAxis(n.attrInt("axis", 0), static_cast<int64_t>(ie.size()));
+    ExprRef k = at(n.input(1), idx);
+    if (k->type.scalar != DType::Int64) k = cast(i64(), k);
+    int64_t dim = ie[static_cast<size_t>(ax)];
+    std::vector<ExprRef> in = idx;
+    in[static_cast<size_t>(ax)] = clampIndex(select(binary(BinOp::LT, k, intImm(0)), k + intImm(dim), k), dim);
+    return at(n.input(0), in);
+  }
+  if (op == "Trilu") {
+    int64_t k = 0;
+    if (n.input(1)) {
+      auto kv = constInts(n, 1);
+      if (!kv || kv->size() != 1) unsupported(n.describe(), ": Trilu with a non-constant k has no CPU schedule");
+      k = (*kv)[0];
+    }
+    size_t r = idx.size();
+    ExprRef diff = idx[r - 1] - idx[r - 2];  // j - i
+    bool upper = n.attrInt("upper", 1) != 0;
+    ExprRef keep = upper ? binary(BinOp::GE, diff, intImm(k)) : binary(BinOp::LE, diff, intImm(k));
+    ExprRef v = at(n.input(0), idx);
+    return select(keep, v, imm(0, v->type));
   }
   if (op == "DepthToSpace" || op == "SpaceToDepth") {
     int64_t b = n.attrInt("blocksize", 1);
