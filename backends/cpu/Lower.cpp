@@ -41,7 +41,7 @@ namespace {
 bool takesPrologue(const Node& anchor) {
   static const std::set<std::string> kOps = {
       "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1", "ReduceL2", "ReduceSumSquare",
-      "ReduceLogSum", "ReduceLogSumExp", "GlobalAveragePool", "GlobalMaxPool", "Softmax", "LogSoftmax",
+      "ReduceLogSum", "ReduceLogSumExp", "GlobalAveragePool", "GlobalMaxPool", "Softmax", "LogSoftmax", "ArgMax", "ArgMin",
       "LayerNormalization"};
   return kOps.count(anchor.op()) != 0;
 }

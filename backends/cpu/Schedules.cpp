@@ -32,6 +32,8 @@ const std::map<std::string, TemplateFn>& templates() {
       {"ReduceLogSum", scheduleReduce},
       {"ReduceLogSumExp", scheduleReduce},
       {"GlobalAveragePool", scheduleReduce},
+      {"ArgMax", scheduleArgReduce},
+      {"ArgMin", scheduleArgReduce},
       {"GlobalMaxPool", scheduleReduce},
       {"MaxPool", schedulePool},
       {"AveragePool", schedulePool},

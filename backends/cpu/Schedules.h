@@ -48,6 +48,7 @@ kernel::Kernel lowerGroup(const GroupInfo& g, ScheduleContext& ctx);
 // The templates (one file each).
 kernel::StmtRef scheduleInjective(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleReduce(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleArgReduce(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleMatMul(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleConv(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef schedulePool(const GroupInfo& g, ScheduleContext& ctx);

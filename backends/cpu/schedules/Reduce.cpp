@@ -1,6 +1,7 @@
-// Template for reductions (ReduceX, GlobalAveragePool, GlobalMaxPool) with an
-// inlined elementwise prologue and epilogue: one output element per iteration
-// of a parallel loop, the reduced elements accumulated in a register.
+// Templates for reductions (ReduceX, GlobalAveragePool, GlobalMaxPool) with an
+// inlined elementwise prologue and epilogue, and for ArgMax/ArgMin: one output
+// element per iteration of a parallel loop, the reduced elements accumulated in
+// a register.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -53,6 +54,59 @@ double lowest(DType d, bool max) {
 ExprRef imm(double v, Type t) { return isFloat(t.scalar) ? floatImm(v, t) : intImm(static_cast<int64_t>(v), t); }
 
 }  // namespace
+
+// ArgMax/ArgMin along one axis: the best value and its index in registers; ties
+// keep the first index, or the last with select_last_index.
+StmtRef scheduleArgReduce(const GroupInfo& g, ScheduleContext& ctx) {
+  const Node& r = *g.anchor;
+  bool isMax = r.op() == "ArgMax", last = r.attrInt("select_last_index", 0) != 0;
+  const Value* x = r.input(0);
+  std::vector<int64_t> xExt = staticExtents(*x);
+  int64_t rank = static_cast<int64_t>(xExt.size());
+  int64_t axis = r.attrInt("axis", 0);
+  if (axis < 0) axis += rank;
+  bool keep = r.attrInt("keepdims", 1) != 0;
+  DType dt = x->type().dtype;
+  if (dt == DType::Bool || dt == DType::Float16 || dt == DType::BFloat16 || dt == DType::Int64 || dt == DType::UInt64)
+    unsupported(r.describe(), ": ", r.op(), " of ", dtypeName(dt), " has no CPU schedule");
+  std::vector<int64_t> outExt = staticExtents(*r.output(0));
+  int64_t len = xExt[static_cast<size_t>(axis)];
+  if (len == 0) unsupported(r.describe(), ": ", r.op(), " over an empty axis");
+  ExprBuilder prologue(ctx.buffers, nodesExcept(g, &r));
+  BufferRef best = makeBuffer("best", dt, 1, MemScope::Register);
+  BufferRef at = makeBuffer("at", DType::Int64, 1, MemScope::Register);
+  int64_t total = numElements(outExt);
+  LoopKind kind = total >= ctx.knob(g, "parallel_min_outputs", 64) && total * len >= 4096 ? LoopKind::Parallel
+                                                                                         : LoopKind::Serial;
+  return loop("o", total, kind, [&](const ExprRef& o) {
+    std::vector<ExprRef> oidx = delinearize(o, outExt);
+    auto inputIndex = [&](const ExprRef& l) {
+      std::vector<ExprRef> in;
+      size_t oi = 0;
+      for (int64_t i = 0; i < rank; ++i) {
+        if (i == axis) {
+          in.push_back(l);
+          if (keep) ++oi;
+        } else {
+          in.push_back(oidx[oi++]);
+        }
+      }
+      return in;
+    };
+    std::vector<StmtRef> body;
+    body.push_back(store(best, intImm(0), prologue.at(x, inputIndex(intImm(0)))));
+    body.push_back(store(at, intImm(0), intImm(0)));
+    body.push_back(loop("l", len, LoopKind::Serial, [&](const ExprRef& l) {
+      ExprRef v = prologue.at(x, inputIndex(l)), b = load(best, intImm(0));
+      BinOp cmp = isMax ? (last ? BinOp::GE : BinOp::GT) : (last ? BinOp::LE : BinOp::LT);
+      ExprRef better = binary(cmp, v, b);
+      return seq({store(at, intImm(0), select(better, l, load(at, intImm(0)))),
+                  store(best, intImm(0), select(better, v, b))});
+    }));
+    body.push_back(storeThroughEpilogue(g, ctx, oidx, load(at, intImm(0))));
+    return allocate(best, allocate(at, seq(body)));
+  });
+}
 
 StmtRef scheduleReduce(const GroupInfo& g, ScheduleContext& ctx) {
   const Node& r = *g.anchor;
