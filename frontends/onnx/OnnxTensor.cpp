@@ -111,19 +111,36 @@ Tensor tensorFromProto(const TensorProto& p, const std::string& baseDir) {
   std::string what = p.name().empty() ? std::string("tensor") : "tensor '" + p.name() + "'";
   if (p.has_segment()) unsupported(what, ": segmented tensors are not supported");
   DType dt = dtypeFromOnnx(p.data_type(), what);
-  Tensor t(dt, protoExtents(p, what));
-  size_t bytes = t.byteSize();
+  std::vector<int64_t> ext = protoExtents(p, what);
+  auto numel = static_cast<uint64_t>(checkedNumElements(ext));
+  DLC_CHECK(numel <= (uint64_t{1} << 60) / dtypeSize(dt), what, ": ", numel, " elements are too many");
+  size_t bytes = static_cast<size_t>(numel) * dtypeSize(dt);
+  // The data's size is checked before the tensor is allocated, so dims that
+  // claim more than the model holds are an error, not a huge allocation.
   if (p.data_location() == TensorProto::EXTERNAL) {
     std::string data = readExternal(p, baseDir, what, bytes);
+    Tensor t(dt, ext);
     if (bytes) std::memcpy(t.rawData(), data.data(), bytes);
     return t;
   }
   if (p.has_raw_data()) {
     DLC_CHECK(p.raw_data().size() == bytes, what, ": raw data has ", p.raw_data().size(), " bytes, the dims need ",
               bytes);
+    Tensor t(dt, ext);
     if (bytes) std::memcpy(t.rawData(), p.raw_data().data(), bytes);
     return t;
   }
+  int64_t stored = 0;
+  const char* field = "int32_data";
+  switch (dt) {
+    case DType::Float32: stored = p.float_data_size(), field = "float_data"; break;
+    case DType::Float64: stored = p.double_data_size(), field = "double_data"; break;
+    case DType::Int64: stored = p.int64_data_size(), field = "int64_data"; break;
+    case DType::UInt32: case DType::UInt64: stored = p.uint64_data_size(), field = "uint64_data"; break;
+    default: stored = p.int32_data_size(); break;
+  }
+  DLC_CHECK(static_cast<uint64_t>(stored) == numel, what, ": ", field, " has ", stored, " elements, the dims say ", numel);
+  Tensor t(dt, ext);
   auto bits16 = [](Tensor& x, int i, int32_t v) {
     uint16_t b = static_cast<uint16_t>(v);
     std::memcpy(static_cast<uint8_t*>(x.rawData()) + 2 * i, &b, 2);
