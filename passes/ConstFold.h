@@ -5,7 +5,7 @@
 // evaluation fails (dlc::Error: the runtime will report it), when a result would
 // exceed `maxElements`, and for random-generator ops.
 //
-// Golden tests: tests/passes/golden/constfold.dlcir.
+// Golden tests: tests/passes/golden/constfold.golden.
 #pragma once
 
 #include <cstdint>

@@ -5,7 +5,7 @@
 // is kept (the output's name must not change), and random-generator ops are
 // never merged.
 //
-// Golden tests: tests/passes/golden/cse.dlcir.
+// Golden tests: tests/passes/golden/cse.golden.
 #pragma once
 
 #include <memory>

@@ -4,7 +4,7 @@
 // random-generator ops are erased like any other: inference graphs have no side
 // effects.
 //
-// Golden tests: tests/passes/golden/dce.dlcir.
+// Golden tests: tests/passes/golden/dce.golden.
 #pragma once
 
 #include <memory>

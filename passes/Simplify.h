@@ -7,7 +7,7 @@
 // output keeps its name and type: a removal that would change them is skipped.
 // Nodes left dead by a merge are for dce.
 //
-// Golden tests: tests/passes/golden/simplify.dlcir.
+// Golden tests: tests/passes/golden/simplify.golden.
 #pragma once
 
 #include <memory>

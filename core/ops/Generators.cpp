@@ -12,7 +12,10 @@ using namespace ops;
 // ---- Constant ----
 
 Tensor constantValue(const Node& node) {
-  const AttrMap& a = node.attrs();
+  // Dotted keys are pass annotations (fuse.group), not values.
+  AttrMap a;
+  for (const auto& [k, v] : node.attrs())
+    if (k.find('.') == std::string::npos) a.emplace(k, v);
   DLC_CHECK(a.size() == 1, node.describe(), ": exactly one value attribute is required, got ", a.size());
   const auto& [name, v] = *a.begin();
   if (name == "value") return v.t();
