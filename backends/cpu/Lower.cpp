@@ -174,7 +174,7 @@ std::unordered_map<const Value*, ValueBuffer> assignBuffers(const Function& f, c
   for (const GroupInfo& g : groups)
     for (const Node* n : g.nodes) {
       for (const Value* in : n->inputs()) add(in);
-      add(n->output(0));
+      for (const Value* out : n->outputs()) add(out);  // multi-output anchors write each
     }
   return bufs;
 }
