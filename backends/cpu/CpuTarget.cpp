@@ -201,6 +201,7 @@ void registerCpuTargets(Registry& r) {
     TargetInfo t;
     t.name = k.name;
     t.summary = k.summary;
+    t.staticShapes = true;
     t.properties = {{"triple", ls.triple},
                     {"cpu", ls.cpu},
                     {"features", ls.features},

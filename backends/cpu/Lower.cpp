@@ -49,8 +49,12 @@ bool takesPrologue(const Node& anchor) {
 void prepareGraph(Module& m) {
   PassContext pc;
   pc.optLevel = 2;
-  for (auto make : {passes::createSimplifyPass, passes::createDcePass}) make()->run(m, pc);
-  passes::createConstFoldPass()->run(m, pc);
+  // Folding Shape and constant shape arithmetic can make more types static,
+  // which enables more folding: iterate to a fixed point (bounded).
+  for (int round = 0; round < 8; ++round) {
+    for (auto make : {passes::createSimplifyPass, passes::createDcePass}) make()->run(m, pc);
+    if (!passes::createConstFoldPass()->run(m, pc)) break;
+  }
   passes::createFoldBatchNormPass()->run(m, pc);
   passes::createDcePass()->run(m, pc);
   Function& f = m.main();

@@ -64,6 +64,16 @@ Value* Function::addArgument(std::string name, TensorType type) {
   return v;
 }
 
+void Function::bindArgument(Value* arg, Tensor data) {
+  auto it = std::find(args_.begin(), args_.end(), arg);
+  DLC_CHECK(it != args_.end(), "bindArgument: %", arg->name(), " is not an argument of @", name_);
+  args_.erase(it);
+  arg->kind_ = Value::Kind::Constant;
+  arg->type_ = data.type();
+  arg->constant_ = std::move(data);
+  consts_.push_back(arg);
+}
+
 Value* Function::addConstant(std::string name, Tensor data) {
   Value* v = newValue(std::move(name));
   v->kind_ = Value::Kind::Constant;

@@ -100,6 +100,9 @@ class Function {
 
   Value* addArgument(std::string name, TensorType type);
   Value* addConstant(std::string name, Tensor data);
+  // Turns argument `arg` into a constant holding `data` (same value, same uses);
+  // the caller checks that data matches the argument's type.
+  void bindArgument(Value* arg, Tensor data);
   // Appends a node (callers keep topological order or call topoSort()). Output
   // names default to fresh unique names. The op is looked up in the registry;
   // unknown ops are allowed here and rejected by the verifier.

@@ -39,6 +39,9 @@ struct TargetInfo {
   std::string name;     // "reference", "x86", ...
   std::string summary;
   std::map<std::string, std::string> properties;  // vector width, cores, ...
+  // Compiled code has static shapes: inputs that act as shape operands (see
+  // dlc/ir/Bind.h) must be bound to values before compiling.
+  bool staticShapes = false;
   std::function<std::unique_ptr<Executable>(const Module&, const CompileOptions&)> compile;
   // Writes a deployable artifact (for CPU targets a shared library the runtime
   // loads) to `path`; empty for targets without one.
