@@ -40,6 +40,10 @@ const std::map<std::string, TemplateFn>& templates() {
       {"Softmax", scheduleSoftmax},
       {"LogSoftmax", scheduleSoftmax},
       {"LayerNormalization", scheduleLayerNorm},
+      {"NonZero", scheduleNonZero},
+      {"Compress", scheduleCompress},
+      {"Unique", scheduleUnique},
+      {"NonMaxSuppression", scheduleNonMaxSuppression},
   };
   return t;
 }

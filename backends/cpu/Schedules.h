@@ -54,6 +54,11 @@ kernel::StmtRef scheduleConv(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef schedulePool(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleSoftmax(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleLayerNorm(const GroupInfo& g, ScheduleContext& ctx);
+// Data-dependent output shapes, checked at run time (DataDependent.cpp).
+kernel::StmtRef scheduleNonZero(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleCompress(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleUnique(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleNonMaxSuppression(const GroupInfo& g, ScheduleContext& ctx);
 
 // Shared by templates: the nodes after the anchor (the epilogue) and the
 // builder that inlines everything but the anchor.
