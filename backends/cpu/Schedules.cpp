@@ -19,6 +19,7 @@ using TemplateFn = StmtRef (*)(const GroupInfo&, ScheduleContext&);
 const std::map<std::string, TemplateFn>& templates() {
   static const std::map<std::string, TemplateFn> t = {
       {"Conv", scheduleConv},
+      {"ConvTranspose", scheduleConvTranspose},
       {"MatMul", scheduleMatMul},
       {"Gemm", scheduleMatMul},
       {"ReduceSum", scheduleReduce},
