@@ -38,6 +38,7 @@ const std::map<std::string, TemplateFn>& templates() {
       {"GlobalMaxPool", scheduleReduce},
       {"MaxPool", schedulePool},
       {"AveragePool", schedulePool},
+      {"LpPool", schedulePool},
       {"Softmax", scheduleSoftmax},
       {"LogSoftmax", scheduleSoftmax},
       {"LayerNormalization", scheduleLayerNorm},
