@@ -39,6 +39,7 @@ const std::map<std::string, TemplateFn>& templates() {
       {"MaxPool", schedulePool},
       {"AveragePool", schedulePool},
       {"LpPool", schedulePool},
+      {"MaxUnpool", scheduleMaxUnpool},
       {"Softmax", scheduleSoftmax},
       {"LogSoftmax", scheduleSoftmax},
       {"LayerNormalization", scheduleLayerNorm},
