@@ -20,6 +20,7 @@ const std::map<std::string, TemplateFn>& templates() {
   static const std::map<std::string, TemplateFn> t = {
       {"Conv", scheduleConv},
       {"ConvTranspose", scheduleConvTranspose},
+      {"DeformConv", scheduleDeformConv},
       {"MatMul", scheduleMatMul},
       {"Gemm", scheduleMatMul},
       {"ReduceSum", scheduleReduce},

@@ -52,6 +52,7 @@ kernel::StmtRef scheduleArgReduce(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleMatMul(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleConv(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleConvTranspose(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleDeformConv(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef schedulePool(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleMaxUnpool(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleSoftmax(const GroupInfo& g, ScheduleContext& ctx);
