@@ -19,6 +19,8 @@ using TemplateFn = StmtRef (*)(const GroupInfo&, ScheduleContext&);
 const std::map<std::string, TemplateFn>& templates() {
   static const std::map<std::string, TemplateFn> t = {
       {"Conv", scheduleConv},
+      {"ConvTranspose", scheduleConvTranspose},
+      {"DeformConv", scheduleDeformConv},
       {"MatMul", scheduleMatMul},
       {"Gemm", scheduleMatMul},
       {"ReduceSum", scheduleReduce},
@@ -37,6 +39,8 @@ const std::map<std::string, TemplateFn>& templates() {
       {"GlobalMaxPool", scheduleReduce},
       {"MaxPool", schedulePool},
       {"AveragePool", schedulePool},
+      {"LpPool", schedulePool},
+      {"MaxUnpool", scheduleMaxUnpool},
       {"Softmax", scheduleSoftmax},
       {"LogSoftmax", scheduleSoftmax},
       {"LayerNormalization", scheduleLayerNorm},

@@ -51,7 +51,10 @@ kernel::StmtRef scheduleReduce(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleArgReduce(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleMatMul(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleConv(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleConvTranspose(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleDeformConv(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef schedulePool(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleMaxUnpool(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleSoftmax(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleLayerNorm(const GroupInfo& g, ScheduleContext& ctx);
 // Data-dependent output shapes, checked at run time (DataDependent.cpp).
