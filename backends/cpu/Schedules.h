@@ -54,6 +54,11 @@ kernel::StmtRef scheduleConv(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef schedulePool(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleSoftmax(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleLayerNorm(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleResize(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleGridSample(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleAffineGrid(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleRoiAlign(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleCol2Im(const GroupInfo& g, ScheduleContext& ctx);
 
 // Shared by templates: the nodes after the anchor (the epilogue) and the
 // builder that inlines everything but the anchor.
