@@ -41,6 +41,7 @@ const std::map<std::string, TemplateFn>& templates() {
       {"LogSoftmax", scheduleSoftmax},
       {"LayerNormalization", scheduleLayerNorm},
       {"Resize", scheduleResize},
+      {"GridSample", scheduleGridSample},
   };
   return t;
 }
