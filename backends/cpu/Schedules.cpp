@@ -42,6 +42,9 @@ const std::map<std::string, TemplateFn>& templates() {
       {"LayerNormalization", scheduleLayerNorm},
       {"Resize", scheduleResize},
       {"GridSample", scheduleGridSample},
+      {"AffineGrid", scheduleAffineGrid},
+      {"Col2Im", scheduleCol2Im},
+      {"RoiAlign", scheduleRoiAlign},
   };
   return t;
 }
