@@ -258,55 +258,71 @@ StmtRef scheduleResize(const GroupInfo& g, ScheduleContext& ctx) {
   BufferRef acc = makeBuffer("acc", DType::Float64, std::max<int64_t>(m, 1), MemScope::Register);
   BufferRef sums = makeBuffer("sums", DType::Float64, std::max<int64_t>(2 * m, 1), MemScope::Register);
 
+  // Per axis l: its input coordinate xo[l] and i0[l] (let-bound per output
+  // element), the tap weights, and whether a tap lies inside the input.
+  std::vector<Var> xoV, i0V;
+  for (size_t l = 0; l < axes.size(); ++l) {
+    xoV.push_back(makeVar("xo" + std::to_string(l), f64()));
+    i0V.push_back(makeVar("i" + std::to_string(l)));
+  }
+  auto tapIndex = [&](size_t l, const ExprRef& t) { return varRef(i0V[l]) + t + intImm(axes[l].start); };
+  auto rawWeight = [&](size_t l, const ExprRef& t) {
+    ExprRef ratio = varRef(xoV[l]) - cast(f64(), varRef(i0V[l]));
+    return tapWeight(p, axes[l], t + intImm(axes[l].start), ratio);
+  };
+  auto aaSum = [&](size_t l) { return load(sums, intImm(2 * static_cast<int64_t>(l))); };
+  auto exSum = [&](size_t l) { return load(sums, intImm(2 * static_cast<int64_t>(l) + 1)); };
+  auto weight = [&](size_t l, const ExprRef& t) {
+    ExprRef w = rawWeight(l, t);
+    return axes[l].aa ? bin(BinOp::Div, w, aaSum(l)) : w;
+  };
+  auto inRange = [&](size_t l, const ExprRef& t) {
+    ExprRef i = tapIndex(l, t);
+    return bin(BinOp::And, bin(BinOp::GE, i, intImm(0)), bin(BinOp::LT, i, intImm(axes[l].inW)));
+  };
+  // The normalizers of axis l: the sum of all its taps' weights (antialias)
+  // and of its in-range taps' weights (exclude_outside).
+  auto normalizers = [&](size_t l) {
+    std::vector<StmtRef> body;
+    auto li = static_cast<int64_t>(l);
+    if (axes[l].aa)
+      body.push_back(seq({store(sums, intImm(2 * li), dimm(0)),
+                          loop("t", axes[l].taps, LoopKind::Serial, [&](const ExprRef& t) {
+                            return store(sums, intImm(2 * li), aaSum(l) + rawWeight(l, t));
+                          })}));
+    if (p.excludeOutside)
+      body.push_back(seq({store(sums, intImm(2 * li + 1), dimm(0)),
+                          loop("t", axes[l].taps, LoopKind::Serial, [&](const ExprRef& t) {
+                            return ifThenElse(inRange(l, t), store(sums, intImm(2 * li + 1), exSum(l) + weight(l, t)));
+                          })}));
+    return seq(body);
+  };
+
   // Statements leaving the value at `from` summed over axes l.. in acc[l].
-  std::function<StmtRef(size_t, std::vector<ExprRef>&, const std::vector<ExprRef>&)> level;
-  level = [&](size_t l, std::vector<ExprRef>& from, const std::vector<ExprRef>& idx) -> StmtRef {
+  std::function<StmtRef(size_t, std::vector<ExprRef>&)> level = [&](size_t l, std::vector<ExprRef>& from) {
     const Axis& a = axes[l];
     auto li = static_cast<int64_t>(l);
-    Var xoV = makeVar("xo" + std::to_string(l), f64()), i0V = makeVar("i" + std::to_string(l));
-    ExprRef xo = varRef(xoV), i0 = varRef(i0V), ratio = xo - cast(f64(), i0);
-    ExprRef aaSum = load(sums, intImm(2 * li)), exSum = load(sums, intImm(2 * li + 1));
-    auto weight = [&](const ExprRef& t) {
-      ExprRef w = tapWeight(p, a, t + intImm(a.start), ratio);
-      return a.aa ? bin(BinOp::Div, w, aaSum) : w;
-    };
-    auto inRange = [&](const ExprRef& t) {
-      ExprRef i = i0 + t + intImm(a.start);
-      return bin(BinOp::And, bin(BinOp::GE, i, intImm(0)), bin(BinOp::LT, i, intImm(a.inW)));
-    };
-    std::vector<StmtRef> body;
-    if (a.aa)  // the antialias normalizer: the sum of all taps' weights
-      body.push_back(seq({store(sums, intImm(2 * li), dimm(0)), loop("t", a.taps, LoopKind::Serial, [&](const ExprRef& t) {
-                            return store(sums, intImm(2 * li), aaSum + tapWeight(p, a, t + intImm(a.start), ratio));
-                          })}));
-    if (p.excludeOutside)  // the sum of the in-range taps' weights
-      body.push_back(seq({store(sums, intImm(2 * li + 1), dimm(0)),
-                          loop("t", a.taps, LoopKind::Serial, [&](const ExprRef& t) {
-                            return ifThenElse(inRange(t), store(sums, intImm(2 * li + 1), exSum + weight(t)));
-                          })}));
-    body.push_back(store(acc, intImm(li), dimm(0)));
-    body.push_back(loop("t", a.taps, LoopKind::Serial, [&](const ExprRef& t) {
-      ExprRef w = weight(t);
+    StmtRef taps = loop("t", a.taps, LoopKind::Serial, [&](const ExprRef& t) {
+      Var wV = makeVar("w" + std::to_string(l), f64());
+      ExprRef w = varRef(wV);
       ExprRef keep = bin(BinOp::NE, w, dimm(0));
       if (p.excludeOutside) {
-        keep = bin(BinOp::And, keep, inRange(t));
-        w = select(bin(BinOp::NE, exSum, dimm(0)), bin(BinOp::Div, w, exSum), w);
+        keep = bin(BinOp::And, keep, inRange(l, t));
+        w = select(bin(BinOp::NE, exSum(l), dimm(0)), bin(BinOp::Div, w, exSum(l)), w);
       }
       ExprRef saved = from[a.d];
-      from[a.d] = kernel::min(kernel::max(i0 + t + intImm(a.start), intImm(0)), intImm(a.inW - 1));
+      from[a.d] = kernel::min(kernel::max(tapIndex(l, t), intImm(0)), intImm(a.inW - 1));
+      ExprRef sum = load(acc, intImm(li));
       StmtRef tap;
       if (l + 1 == axes.size()) {
-        ExprRef v = cast(f64(), load(src.buffer, linearize(from, in)));
-        tap = store(acc, intImm(li), load(acc, intImm(li)) + w * v);
+        tap = store(acc, intImm(li), sum + w * cast(f64(), load(src.buffer, linearize(from, in))));
       } else {
-        tap = seq({level(l + 1, from, idx), store(acc, intImm(li), load(acc, intImm(li)) + w * load(acc, intImm(li + 1)))});
+        tap = seq({level(l + 1, from), store(acc, intImm(li), sum + w * load(acc, intImm(li + 1)))});
       }
       from[a.d] = saved;
-      return ifThenElse(keep, tap);
-    }));
-    StmtRef s = seq(body);
-    s = letStmt(i0V, cast(i64(), call(Intrinsic::Ceil, {xo})) - intImm(1), s);
-    return letStmt(xoV, inputCoord(p, a, idx[a.d]), s);
+      return letStmt(wV, weight(l, t), ifThenElse(keep, tap));
+    });
+    return seq({store(acc, intImm(li), dimm(0)), taps});
   };
 
   return loop("o", outer, kind, [&](const ExprRef& o) {
@@ -314,15 +330,20 @@ StmtRef scheduleResize(const GroupInfo& g, ScheduleContext& ctx) {
     StmtRef row = loop("x", inner, LoopKind::Serial, [&](const ExprRef& x) {
       std::vector<ExprRef> idx = head;
       idx.push_back(x);
+      if (axes.empty()) return storeThroughEpilogue(g, ctx, idx, load(src.buffer, linearize(idx, in)));
       std::vector<ExprRef> from = idx;
-      StmtRef compute;
-      if (axes.empty()) {
-        compute = storeThroughEpilogue(g, ctx, idx, load(src.buffer, linearize(idx, in)));
-      } else {
-        compute = seq({level(0, from, idx), storeThroughEpilogue(g, ctx, idx, cast(ot, load(acc, intImm(0))))});
+      std::vector<StmtRef> body;
+      for (size_t l = 0; l < axes.size(); ++l) body.push_back(normalizers(l));
+      body.push_back(level(0, from));
+      body.push_back(storeThroughEpilogue(g, ctx, idx, cast(ot, load(acc, intImm(0)))));
+      StmtRef s = seq(body);
+      if (crop) s = ifThenElse(anyOutside(idx), storeThroughEpilogue(g, ctx, idx, extrap), s);
+      for (size_t l = axes.size(); l-- > 0;) {
+        ExprRef xo = varRef(xoV[l]);
+        s = letStmt(xoV[l], inputCoord(p, axes[l], idx[axes[l].d]),
+                    letStmt(i0V[l], cast(i64(), call(Intrinsic::Ceil, {xo})) - intImm(1), s));
       }
-      if (!crop) return compute;
-      return ifThenElse(anyOutside(idx), storeThroughEpilogue(g, ctx, idx, extrap), compute);
+      return s;
     });
     return allocate(acc, allocate(sums, row));
   });
