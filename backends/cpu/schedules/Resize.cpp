@@ -9,10 +9,14 @@
 // formulas in its order of operations), i0 = ceil(xo) - 1, ratio = xo - i0.
 //
 //   nearest:        one clamped tap per axis, a gather (vectorized loop)
-//   linear / cubic: nested serial tap loops, first resized axis outermost;
-//                   acc[l] = sum_t w_l(t) * acc[l + 1], innermost over the input,
-//                   in f64 registers: the same sums, in the same order, as the
-//                   reference's separable passes (last axis first).
+//   linear / cubic: sum_l = sum_t w_l(t) * sum_{l+1}, first resized axis
+//                   outermost, innermost over the input, in f64: the same sums,
+//                   in the same order, as the reference's separable passes
+//                   (last axis first). With fixed taps (no antialias, no
+//                   exclude_outside) and at most `unroll_max_taps` combinations
+//                   the taps are unrolled into one expression and the last dim
+//                   vectorized; otherwise nested serial tap loops accumulate in
+//                   f64 registers, after the per-axis normalizers.
 //
 // Axes whose map is the identity (same extent, scale 1) are not resized.
 #include <algorithm>
@@ -248,6 +252,64 @@ StmtRef scheduleResize(const GroupInfo& g, ScheduleContext& ctx) {
         ExprRef v = load(src.buffer, linearize(from, in));
         if (crop) v = select(anyOutside(idx), extrap, v);
         return storeThroughEpilogue(g, ctx, idx, v);
+      });
+    });
+  }
+
+  // linear / cubic with fixed taps (no antialias, no exclude_outside) and few
+  // tap combinations: the nested sums as one expression per output element,
+  // taps unrolled, the last dim a vectorized loop (gathers).
+  bool fixedTaps = !p.excludeOutside && std::none_of(axes.begin(), axes.end(), [](const Axis& a) { return a.aa; });
+  int64_t combos = 1;
+  for (const Axis& a : axes) combos *= a.taps;
+  if (fixedTaps && combos <= ctx.knob(g, "unroll_max_taps", 64)) {
+    int lanes = static_cast<int>(ctx.knob(g, "vector_lanes", ctx.spec.floatLanes()));
+    return loop("o", outer, kind, [&](const ExprRef& o) {
+      std::vector<ExprRef> head = delinearize(o, outerExt);
+      return vectorizedLoop("x", inner, lanes, [&](const ExprRef& x) {
+        std::vector<ExprRef> idx = head;
+        idx.push_back(x);
+        std::vector<ExprRef> from = idx;
+        std::vector<std::pair<Var, ExprRef>> lets;
+        // Per axis and tap: the clamped input index and the weight, let-bound.
+        std::vector<std::vector<ExprRef>> tapIdx(axes.size()), tapW(axes.size());
+        auto let = [&](const std::string& name, const ExprRef& value) {
+          Var v = makeVar(name, value->type);
+          lets.push_back({v, value});
+          return varRef(v);
+        };
+        for (size_t l = 0; l < axes.size(); ++l) {
+          const Axis& a = axes[l];
+          std::string sl = std::to_string(l);
+          ExprRef xo = let("xo" + sl, inputCoord(p, a, idx[a.d]));
+          ExprRef i0 = let("i" + sl, cast(i64(), call(Intrinsic::Ceil, {xo})) - intImm(1));
+          ExprRef ratio = let("r" + sl, xo - cast(f64(), i0));
+          for (int64_t t = 0; t < a.taps; ++t) {
+            std::string st = sl + "_" + std::to_string(t);
+            tapIdx[l].push_back(
+                let("j" + st, kernel::min(kernel::max(i0 + intImm(a.start + t), intImm(0)), intImm(a.inW - 1))));
+            tapW[l].push_back(let("w" + st, tapWeight(p, a, intImm(a.start + t), ratio)));
+          }
+        }
+        // sum_t w_l(t) * value(l + 1), zero weights skipped, from 0.
+        std::function<ExprRef(size_t)> sum = [&](size_t l) -> ExprRef {
+          const Axis& a = axes[l];
+          ExprRef s = dimm(0);
+          for (size_t t = 0; t < tapW[l].size(); ++t) {
+            ExprRef saved = from[a.d];
+            from[a.d] = tapIdx[l][t];
+            ExprRef v = l + 1 == axes.size() ? cast(f64(), load(src.buffer, linearize(from, in))) : sum(l + 1);
+            from[a.d] = saved;
+            ExprRef w = tapW[l][t];
+            s = s + select(bin(BinOp::NE, w, dimm(0)), w * v, dimm(0));
+          }
+          return s;
+        };
+        ExprRef v = axes.empty() ? load(src.buffer, linearize(idx, in)) : cast(ot, sum(0));
+        if (crop) v = select(anyOutside(idx), extrap, v);
+        StmtRef st = storeThroughEpilogue(g, ctx, idx, v);
+        for (size_t i = lets.size(); i-- > 0;) st = letStmt(lets[i].first, lets[i].second, st);
+        return st;
       });
     });
   }
