@@ -29,19 +29,21 @@ StmtRef scheduleAffineGrid(const GroupInfo& g, ScheduleContext& ctx) {
   // The normalized coordinate of index i along a dim of n points.
   auto coord = [&](const ExprRef& i, int64_t n) -> ExprRef {
     ExprRef fi = cast(f64, i);
-    if (align) return n == 1 ? dimm(-1.0) : dimm(-1.0) + binary(BinOp::Div, dimm(2.0) * fi, dimm(static_cast<double>(n - 1)));
+    if (align)
+      return n == 1 ? dimm(-1.0) : dimm(-1.0) + binary(BinOp::Div, dimm(2.0) * fi, dimm(static_cast<double>(n - 1)));
     double step = 2.0 / static_cast<double>(n);
     return dimm(-1.0 + step / 2) + fi * dimm(step);
   };
   BufferRef T = ctx.buffers.at(tv).buffer;
   int64_t points = total / R;
   std::vector<int64_t> pointExt(oe.begin(), oe.end() - 1);
-  LoopKind kind = total >= ctx.knob(g, "parallel_min_elements", 1 << 15) && points > 1 ? LoopKind::Parallel
-                                                                                        : LoopKind::Serial;
+  LoopKind kind =
+      total >= ctx.knob(g, "parallel_min_elements", 1 << 15) && points > 1 ? LoopKind::Parallel : LoopKind::Serial;
   return loop("p", points, kind, [&](const ExprRef& p) {
     std::vector<ExprRef> head = delinearize(p, pointExt);  // n, spatial...
     std::vector<ExprRef> h(static_cast<size_t>(R + 1));
-    for (int64_t d = 0; d < R; ++d) h[static_cast<size_t>(R - 1 - d)] = coord(head[static_cast<size_t>(d + 1)], dims[d]);
+    for (int64_t d = 0; d < R; ++d)
+      h[static_cast<size_t>(R - 1 - d)] = coord(head[static_cast<size_t>(d + 1)], dims[d]);
     return loop("r", R, LoopKind::Serial, [&](const ExprRef& r) {
       ExprRef row = (head[0] * R + r) * (R + 1);
       ExprRef acc;

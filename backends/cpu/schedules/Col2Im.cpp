@@ -66,8 +66,8 @@ StmtRef scheduleCol2Im(const GroupInfo& g, ScheduleContext& ctx) {
   BufferRef acc = makeBuffer("acc", DType::Float64, 1, MemScope::Register);
   int64_t inner = oe.back(), outer = total / inner;
   std::vector<int64_t> outerExt(oe.begin(), oe.end() - 1);
-  LoopKind kind = total >= ctx.knob(g, "parallel_min_elements", 1 << 14) && outer > 1 ? LoopKind::Parallel
-                                                                                       : LoopKind::Serial;
+  LoopKind kind =
+      total >= ctx.knob(g, "parallel_min_elements", 1 << 14) && outer > 1 ? LoopKind::Parallel : LoopKind::Serial;
   return loop("o", outer, kind, [&](const ExprRef& o) {
     std::vector<ExprRef> head = delinearize(o, outerExt);
     StmtRef row = loop("x", inner, LoopKind::Serial, [&](const ExprRef& x) {

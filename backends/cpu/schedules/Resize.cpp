@@ -140,8 +140,7 @@ ExprRef inputCoord(const Params& p, const Axis& a, const ExprRef& x) {
   ExprRef xf = cast(f64(), x);
   auto inW1 = static_cast<double>(a.inW - 1);
   const std::string& cm = p.coordMode;
-  if (cm == "align_corners")
-    return a.outWf == 1 ? dimm(0) : bin(BinOp::Div, xf * dimm(inW1), dimm(a.outWf - 1));
+  if (cm == "align_corners") return a.outWf == 1 ? dimm(0) : bin(BinOp::Div, xf * dimm(inW1), dimm(a.outWf - 1));
   if (cm == "asymmetric") return bin(BinOp::Div, xf, dimm(a.scale));
   if (cm == "tf_crop_and_resize") {
     ExprRef xo = a.outWf == 1 ? dimm((a.r1 - a.r0) * inW1 / 2)
@@ -179,10 +178,14 @@ ExprRef nearestIndex(const Params& p, const Axis& a, const ExprRef& x) {
   ExprRef ratio = xo - cast(f64(), i0);
   ExprRef one = bin(BinOp::EQ, ratio, dimm(1));
   ExprRef up;
-  if (p.nearestMode == "ceil") up = constant(boolean(), 1);
-  else if (p.nearestMode == "floor") up = one;
-  else if (p.nearestMode == "round_prefer_floor") up = bin(BinOp::Or, one, bin(BinOp::GT, ratio, dimm(0.5)));
-  else up = bin(BinOp::Or, one, bin(BinOp::GE, ratio, dimm(0.5)));
+  if (p.nearestMode == "ceil")
+    up = constant(boolean(), 1);
+  else if (p.nearestMode == "floor")
+    up = one;
+  else if (p.nearestMode == "round_prefer_floor")
+    up = bin(BinOp::Or, one, bin(BinOp::GT, ratio, dimm(0.5)));
+  else
+    up = bin(BinOp::Or, one, bin(BinOp::GE, ratio, dimm(0.5)));
   ExprRef i = i0 + cast(i64(), up);
   return kernel::min(kernel::max(i, intImm(0)), intImm(a.inW - 1));
 }
@@ -219,8 +222,9 @@ StmtRef scheduleResize(const GroupInfo& g, ScheduleContext& ctx) {
     if (!p.roiStart.empty()) a.r0 = p.roiStart[d], a.r1 = p.roiEnd[d];
     a.aa = !nearest && p.antialias && a.scale < 1.0;
     double s = a.aa ? a.scale : 1.0;
-    a.start = nearest ? 0 : p.mode == "linear" ? (a.aa ? static_cast<int64_t>(std::floor(-1.0 / s)) + 1 : 0)
-                                               : (a.aa ? static_cast<int64_t>(std::floor(-2.0 / s)) + 1 : -1);
+    a.start = nearest              ? 0
+              : p.mode == "linear" ? (a.aa ? static_cast<int64_t>(std::floor(-1.0 / s)) + 1 : 0)
+                                   : (a.aa ? static_cast<int64_t>(std::floor(-2.0 / s)) + 1 : -1);
     a.taps = 2 - 2 * a.start;
     if (!isIdentity(p, a)) axes.push_back(a);
   }
@@ -230,8 +234,8 @@ StmtRef scheduleResize(const GroupInfo& g, ScheduleContext& ctx) {
   ExprRef extrap = isFloat(dt) ? floatImm(p.extrapolation, ot) : intImm(static_cast<int64_t>(p.extrapolation), ot);
   int64_t inner = out.back(), outer = total / inner;
   std::vector<int64_t> outerExt(out.begin(), out.end() - 1);
-  LoopKind kind = total >= ctx.knob(g, "parallel_min_elements", 1 << 14) && outer > 1 ? LoopKind::Parallel
-                                                                                       : LoopKind::Serial;
+  LoopKind kind =
+      total >= ctx.knob(g, "parallel_min_elements", 1 << 14) && outer > 1 ? LoopKind::Parallel : LoopKind::Serial;
 
   // Whether any resized axis maps the output index outside the input.
   auto anyOutside = [&](const std::vector<ExprRef>& idx) -> ExprRef {
@@ -348,15 +352,15 @@ StmtRef scheduleResize(const GroupInfo& g, ScheduleContext& ctx) {
     std::vector<StmtRef> body;
     auto li = static_cast<int64_t>(l);
     if (axes[l].aa)
-      body.push_back(seq({store(sums, intImm(2 * li), dimm(0)),
-                          loop("t", axes[l].taps, LoopKind::Serial, [&](const ExprRef& t) {
-                            return store(sums, intImm(2 * li), aaSum(l) + rawWeight(l, t));
-                          })}));
+      body.push_back(
+          seq({store(sums, intImm(2 * li), dimm(0)), loop("t", axes[l].taps, LoopKind::Serial, [&](const ExprRef& t) {
+                 return store(sums, intImm(2 * li), aaSum(l) + rawWeight(l, t));
+               })}));
     if (p.excludeOutside)
-      body.push_back(seq({store(sums, intImm(2 * li + 1), dimm(0)),
-                          loop("t", axes[l].taps, LoopKind::Serial, [&](const ExprRef& t) {
-                            return ifThenElse(inRange(l, t), store(sums, intImm(2 * li + 1), exSum(l) + weight(l, t)));
-                          })}));
+      body.push_back(seq(
+          {store(sums, intImm(2 * li + 1), dimm(0)), loop("t", axes[l].taps, LoopKind::Serial, [&](const ExprRef& t) {
+             return ifThenElse(inRange(l, t), store(sums, intImm(2 * li + 1), exSum(l) + weight(l, t)));
+           })}));
     return seq(body);
   };
 

@@ -46,8 +46,8 @@ StmtRef scheduleRoiAlign(const GroupInfo& g, ScheduleContext& ctx) {
   BufferRef X = ctx.buffers.at(xv).buffer, Rois = ctx.buffers.at(rv).buffer, B = ctx.buffers.at(bv).buffer;
   Type ot = scalarType(dt);
   BufferRef acc = makeBuffer("acc", DType::Float64, 1, MemScope::Register);
-  LoopKind kind = R * C * OH * OW >= ctx.knob(g, "parallel_min_outputs", 256) && R * C > 1 ? LoopKind::Parallel
-                                                                                           : LoopKind::Serial;
+  LoopKind kind =
+      R * C * OH * OW >= ctx.knob(g, "parallel_min_outputs", 256) && R * C > 1 ? LoopKind::Parallel : LoopKind::Serial;
   return loop("rc", R * C, kind, [&](const ExprRef& rc) {
     ExprRef r = bin(BinOp::Div, rc, intImm(C)), c = bin(BinOp::Mod, rc, intImm(C));
     std::vector<std::pair<Var, ExprRef>> lets;
@@ -82,8 +82,9 @@ StmtRef scheduleRoiAlign(const GroupInfo& g, ScheduleContext& ctx) {
         ExprRef x = x0 + toF(pw) * bw + bin(BinOp::Div, (toF(ix) + dimm(0.5)) * bw, toF(gw));
         Var yV = makeVar("y", f64()), xV = makeVar("x", f64());
         ExprRef yr = varRef(yV), xr = varRef(xV);
-        ExprRef empty = bin(BinOp::Or, bin(BinOp::Or, bin(BinOp::LT, yr, dimm(-1.0)), bin(BinOp::GT, yr, dimm(double(H)))),
-                            bin(BinOp::Or, bin(BinOp::LT, xr, dimm(-1.0)), bin(BinOp::GT, xr, dimm(double(W)))));
+        ExprRef empty =
+            bin(BinOp::Or, bin(BinOp::Or, bin(BinOp::LT, yr, dimm(-1.0)), bin(BinOp::GT, yr, dimm(double(H)))),
+                bin(BinOp::Or, bin(BinOp::LT, xr, dimm(-1.0)), bin(BinOp::GT, xr, dimm(double(W)))));
         auto axis = [&](const ExprRef& v, int64_t len, ExprRef& lo, ExprRef& hi, ExprRef& frac) {
           ExprRef vc = kernel::max(v, dimm(0));
           ExprRef l0 = cast(i64(), vc);
@@ -116,7 +117,8 @@ StmtRef scheduleRoiAlign(const GroupInfo& g, ScheduleContext& ctx) {
           update = store(acc, intImm(0), select(first, v, kernel::max(a, v)));
         }
         StmtRef sample = letStmt(yV, y, letStmt(xV, x, update));
-        StmtRef grid = forLoop(iyV, intImm(0), gh, LoopKind::Serial, forLoop(ixV, intImm(0), gw, LoopKind::Serial, sample));
+        StmtRef grid =
+            forLoop(iyV, intImm(0), gh, LoopKind::Serial, forLoop(ixV, intImm(0), gw, LoopKind::Serial, sample));
         ExprRef result = avg ? bin(BinOp::Div, load(acc, intImm(0)), count) : load(acc, intImm(0));
         std::vector<ExprRef> outIdx{r, c, ph, pw};
         return seq({store(acc, intImm(0), dimm(0)), grid, storeThroughEpilogue(g, ctx, outIdx, cast(ot, result))});
