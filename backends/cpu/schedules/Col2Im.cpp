@@ -3,8 +3,9 @@
 //
 // Loop nest, as a gather: the output's outer dims (n, c, all image dims but
 // the last) are one parallel loop, the last image dim the inner loop. Per
-// output pixel a serial loop over the block offsets k (in order) finds the one
-// block l (if any) whose tap k lands on the pixel, in every dim d:
+// output pixel the block offsets k (in order; unrolled and the row vectorized
+// when there are at most `unroll_max_block`, else a serial loop) each find the
+// one block l (if any) whose tap k lands on the pixel, in every dim d:
 //
 //   ld = (pos_d + padB_d - k_d * dil_d) / stride_d, exact and in [0, blocks_d)
 //
@@ -68,23 +69,49 @@ StmtRef scheduleCol2Im(const GroupInfo& g, ScheduleContext& ctx) {
   std::vector<int64_t> outerExt(oe.begin(), oe.end() - 1);
   LoopKind kind =
       total >= ctx.knob(g, "parallel_min_elements", 1 << 14) && outer > 1 ? LoopKind::Parallel : LoopKind::Serial;
+  // The block l whose tap k lands on the output pixel idx: its index (clamped
+  // in bounds) and whether it exists.
+  auto blockOf = [&](const std::vector<ExprRef>& idx, const std::vector<ExprRef>& kd, ExprRef& l) {
+    ExprRef valid;
+    l = intImm(0);
+    for (size_t d = 0; d < R; ++d) {
+      ExprRef num = idx[d + 2] + intImm(pads[d]) - kd[d] * dil[d];
+      ExprRef ld = bin(BinOp::Div, num, intImm(stride[d]));
+      ExprRef ok = bin(BinOp::And, bin(BinOp::GE, num, intImm(0)),
+                       bin(BinOp::And, bin(BinOp::EQ, bin(BinOp::Mod, num, intImm(stride[d])), intImm(0)),
+                           bin(BinOp::LT, ld, intImm(blocks[d]))));
+      valid = valid ? bin(BinOp::And, valid, ok) : ok;
+      l = l * blocks[d] + kernel::min(kernel::max(ld, intImm(0)), intImm(blocks[d] - 1));
+    }
+    return valid;
+  };
+  if (blockSize <= ctx.knob(g, "unroll_max_block", 64)) {
+    // Few block offsets: unrolled into one sum per pixel, the row vectorized.
+    int lanes = static_cast<int>(ctx.knob(g, "vector_lanes", ctx.spec.floatLanes()));
+    return loop("o", outer, kind, [&](const ExprRef& o) {
+      std::vector<ExprRef> head = delinearize(o, outerExt);
+      return vectorizedLoop("x", inner, lanes, [&](const ExprRef& x) {
+        std::vector<ExprRef> idx = head;
+        idx.push_back(x);
+        ExprRef sum = floatImm(0, f64);
+        for (int64_t k = 0; k < blockSize; ++k) {
+          ExprRef l;
+          ExprRef valid = blockOf(idx, delinearize(intImm(k), block), l);
+          ExprRef v = cast(f64, load(X, ((idx[0] * C + idx[1]) * blockSize + intImm(k)) * L + l));
+          sum = sum + select(valid, v, floatImm(0, f64));
+        }
+        return storeThroughEpilogue(g, ctx, idx, cast(ot, sum));
+      });
+    });
+  }
   return loop("o", outer, kind, [&](const ExprRef& o) {
     std::vector<ExprRef> head = delinearize(o, outerExt);
     StmtRef row = loop("x", inner, LoopKind::Serial, [&](const ExprRef& x) {
       std::vector<ExprRef> idx = head;
       idx.push_back(x);
       StmtRef taps = loop("k", blockSize, LoopKind::Serial, [&](const ExprRef& k) {
-        std::vector<ExprRef> kd = delinearize(k, block);
-        ExprRef valid, l = intImm(0);
-        for (size_t d = 0; d < R; ++d) {
-          ExprRef num = idx[d + 2] + intImm(pads[d]) - kd[d] * dil[d];
-          ExprRef ld = bin(BinOp::Div, num, intImm(stride[d]));
-          ExprRef ok = bin(BinOp::And, bin(BinOp::GE, num, intImm(0)),
-                           bin(BinOp::And, bin(BinOp::EQ, bin(BinOp::Mod, num, intImm(stride[d])), intImm(0)),
-                               bin(BinOp::LT, ld, intImm(blocks[d]))));
-          valid = valid ? bin(BinOp::And, valid, ok) : ok;
-          l = l * blocks[d] + ld;
-        }
+        ExprRef l;
+        ExprRef valid = blockOf(idx, delinearize(k, block), l);
         ExprRef src = ((idx[0] * C + idx[1]) * blockSize + k) * L + l;
         return ifThenElse(valid, store(acc, intImm(0), load(acc, intImm(0)) + cast(f64, load(X, src))));
       });
