@@ -202,7 +202,7 @@ StmtRef scheduleResize(const GroupInfo& g, ScheduleContext& ctx) {
   bool nearest = p.mode == "nearest";
   if (p.mode != "nearest" && p.mode != "linear" && p.mode != "cubic")
     unsupported(rs.describe(), ": Resize mode ", p.mode, " has no CPU schedule");
-  if (!nearest && dt != DType::Float32 && dt != DType::Float64)
+  if (!nearest && !isFloat(dt))
     unsupported(rs.describe(), ": ", p.mode, " Resize of ", dtypeName(dt), " has no CPU schedule");
   if (nearest && p.excludeOutside)
     unsupported(rs.describe(), ": nearest Resize with exclude_outside has no CPU schedule");
