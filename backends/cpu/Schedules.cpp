@@ -48,6 +48,11 @@ const std::map<std::string, TemplateFn>& templates() {
       {"Compress", scheduleCompress},
       {"Unique", scheduleUnique},
       {"NonMaxSuppression", scheduleNonMaxSuppression},
+      {"Resize", scheduleResize},
+      {"GridSample", scheduleGridSample},
+      {"AffineGrid", scheduleAffineGrid},
+      {"Col2Im", scheduleCol2Im},
+      {"RoiAlign", scheduleRoiAlign},
   };
   return t;
 }

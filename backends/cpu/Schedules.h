@@ -62,6 +62,11 @@ kernel::StmtRef scheduleNonZero(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleCompress(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleUnique(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleNonMaxSuppression(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleResize(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleGridSample(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleAffineGrid(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleRoiAlign(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleCol2Im(const GroupInfo& g, ScheduleContext& ctx);
 
 // Shared by templates: the nodes after the anchor (the epilogue) and the
 // builder that inlines everything but the anchor.

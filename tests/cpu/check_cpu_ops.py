@@ -159,7 +159,49 @@ def cases():
         Case("gather_embedding", [helper.make_node("Gather", ["w", "ids"], ["y"], axis=0)],
              {"ids": np.array([[1, 4, 0, 9, 2]], np.int64)}, ["y"], {"w": rand(10, 8)}),
     ]
+    out += resample_cases()
     return out
+
+
+def resample_cases():
+    """Resize, GridSample, AffineGrid, RoiAlign and Col2Im templates."""
+    x = rand(2, 3, 9, 11)
+    grid = (RNG.random((2, 5, 7, 2)) * 2.4 - 1.2).astype(np.float32)
+    rois = np.array([[0, 0, 6, 6], [1.5, 2.2, 8.4, 7.9], [-2, -1, 4, 12]], np.float32)
+    f32 = lambda *v: np.array(v, np.float32)
+    i64 = lambda *v: np.array(v, np.int64)
+    return [
+        Case("resize_linear_up", [helper.make_node("Resize", ["x", "", "s"], ["y"], mode="linear")],
+             {"x": x}, ["y"], {"s": f32(1, 1, 1.7, 2.2)}, opset=19),
+        Case("resize_cubic_antialias_down",
+             [helper.make_node("Resize", ["x", "", "s"], ["y"], mode="cubic", antialias=1)],
+             {"x": x}, ["y"], {"s": f32(1, 1, 0.6, 0.5)}, opset=19),
+        Case("resize_nearest_sizes_relu",
+             [helper.make_node("Resize", ["x", "", "", "z"], ["r"], mode="nearest"),
+              helper.make_node("Relu", ["r"], ["y"])], {"x": x}, ["y"], {"z": i64(2, 3, 20, 17)}, opset=19),
+        Case("resize_crop_and_resize",
+             [helper.make_node("Resize", ["x", "roi", "", "z"], ["y"], mode="linear",
+                               coordinate_transformation_mode="tf_crop_and_resize", extrapolation_value=2.0)],
+             {"x": x}, ["y"], {"roi": f32(0, 0, -0.1, 0.2, 1, 1, 0.9, 1.3), "z": i64(2, 3, 7, 8)}, opset=19),
+        Case("gridsample_bilinear_zeros", [helper.make_node("GridSample", ["x", "g"], ["y"], mode="linear")],
+             {"x": x, "g": grid}, ["y"], opset=20),
+        Case("gridsample_cubic_align_corners",
+             [helper.make_node("GridSample", ["x", "g"], ["y"], mode="cubic", align_corners=1)],
+             {"x": x, "g": grid}, ["y"], opset=20),
+        Case("gridsample_bilinear_border",
+             [helper.make_node("GridSample", ["x", "g"], ["y"], mode="linear", padding_mode="border")],
+             {"x": x, "g": grid}, ["y"], opset=20),
+        Case("gridsample_nearest_reflection",
+             [helper.make_node("GridSample", ["x", "g"], ["y"], mode="nearest", padding_mode="reflection")],
+             {"x": x, "g": grid}, ["y"], opset=20),
+        Case("affine_grid_2d", [helper.make_node("AffineGrid", ["t", "n"], ["y"])],
+             {"t": rand(2, 2, 3)}, ["y"], {"n": i64(2, 3, 6, 7)}, opset=20),
+        Case("roialign_avg", [helper.make_node("RoiAlign", ["x", "r", "b"], ["y"], output_height=3, output_width=4,
+                                               sampling_ratio=2, spatial_scale=0.9)],
+             {"x": x, "r": rois, "b": i64(0, 1, 1)}, ["y"], opset=16),
+        Case("col2im_strided", [helper.make_node("Col2Im", ["x", "i", "k"], ["y"], strides=[2, 1], pads=[1, 0, 1, 1])],
+             {"x": rand(2, 3 * 6, 5 * 6)}, ["y"], {"i": i64(9, 7), "k": i64(2, 3)}, opset=18),
+    ]
 
 
 def main():
