@@ -57,6 +57,10 @@ kernel::StmtRef schedulePool(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleMaxUnpool(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleSoftmax(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleLayerNorm(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleDet(const GroupInfo& g, ScheduleContext& ctx);
+// DFT and STFT (Dft.cpp).
+kernel::StmtRef scheduleDft(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleStft(const GroupInfo& g, ScheduleContext& ctx);
 // Data-dependent output shapes, checked at run time (DataDependent.cpp).
 kernel::StmtRef scheduleNonZero(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleCompress(const GroupInfo& g, ScheduleContext& ctx);
