@@ -1,0 +1,276 @@
+#!/usr/bin/env python3
+"""dlc against ONNX Runtime on this machine, side by side, in one run.
+
+For each benchmark model (bench/models.py: seeded random weights) it compiles
+the model with dlc for x86, checks dlc's outputs against ONNX Runtime's, then
+times both at each thread count: dlc through bench/runner.c (libdlc_runtime
+only), ONNX Runtime through bench/ort_runner.py (CPU provider, all graph
+optimizations, the same intra-op thread count). Each engine runs in its own
+process, so its peak resident memory is measured too. The machine's FMA peak is
+measured in the same run (bench/fma_peak.c), and every model's GFLOP/s is
+reported as a share of it.
+
+usage: bench/run.py [--models resnet18,resnet50,mobilenetv2,bert-base]
+                    [--threads 1,2] [--seconds 4] [--out bench/results]
+                    [--dlc build/bin/dlc] [--work DIR]
+
+Writes OUT/results.json, OUT/results.svg (latency ratio chart) and
+OUT/results.md (the table the README shows).
+"""
+import argparse
+import json
+import math
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import models as bench_models  # noqa: E402
+
+
+def say(msg):
+    print(f"bench: {msg}", flush=True)
+
+
+def die(msg):
+    print(f"bench: error: {msg}", file=sys.stderr)
+    sys.exit(1)
+
+
+def run_measured(cmd, env=None):
+    """Runs cmd; returns (stdout, peak RSS in MiB). Exits on failure."""
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    out, err = p.communicate()
+    # The child is reaped by communicate(); its rusage is in RUSAGE_CHILDREN as a
+    # maximum over children, so each measured process is run from a fresh helper.
+    if p.returncode != 0:
+        die(f"{' '.join(cmd)} failed ({p.returncode}):\n{err.strip()}")
+    return out
+
+
+def peak_rss(cmd, env=None):
+    """Runs cmd through a tiny Python wrapper that reports the child's own peak
+    RSS (ru_maxrss of that one child), so measurements never mix."""
+    wrapper = ("import json,os,resource,subprocess,sys;"
+               "p=subprocess.run(sys.argv[1:],capture_output=True,text=True);"
+               "r=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss;"
+               "print(json.dumps({'rc':p.returncode,'out':p.stdout,'err':p.stderr,'rss_kib':r}))")
+    res = json.loads(run_measured([sys.executable, "-c", wrapper] + cmd, env=env))
+    if res["rc"] != 0:
+        die(f"{' '.join(cmd)} failed ({res['rc']}):\n{res['err'].strip()}")
+    return res["out"], res["rss_kib"] / 1024.0
+
+
+def build_tools(work, dlc):
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if not cc:
+        die("no C compiler (cc) to build the FMA peak loop and the runner")
+    build = os.path.dirname(os.path.dirname(os.path.abspath(dlc)))
+    lib = os.path.join(build, "lib")
+    if not os.path.exists(os.path.join(lib, "libdlc_runtime.so")):
+        die(f"libdlc_runtime.so not found in {lib} (build dlc first: bash scripts/test.sh or cmake --build build)")
+    peak = os.path.join(work, "fma_peak")
+    runner = os.path.join(work, "runner")
+    subprocess.run([cc, "-O2", "-pthread", os.path.join(HERE, "fma_peak.c"), "-o", peak], check=True)
+    subprocess.run([cc, "-O2", os.path.join(HERE, "runner.c"), "-I", os.path.join(ROOT, "runtime", "include"),
+                    "-L", lib, "-ldlc_runtime", f"-Wl,-rpath,{lib}", "-o", runner], check=True)
+    return peak, runner
+
+
+def fma_peak(peak_bin, threads):
+    best = None
+    for isa in ("avx2", "avx512"):
+        p = subprocess.run([peak_bin, str(threads), isa], capture_output=True, text=True)
+        if p.returncode == 0:
+            r = json.loads(p.stdout)
+            if not best or r["gflops"] > best["gflops"]:
+                best = r
+    if not best:
+        die("the FMA peak loop did not run (no AVX2+FMA?)")
+    return best
+
+
+def prepare_model(name, work):
+    import onnx
+    path = os.path.join(work, name + ".onnx")
+    npz = os.path.join(work, name + ".inputs.npz")
+    binp = os.path.join(work, name + ".inputs.bin")
+    model, inputs = bench_models.MODELS[name]()
+    if not os.path.exists(path):
+        onnx.save(model, path)
+    np.savez(npz, **inputs)
+    with open(binp, "wb") as f:
+        for i in model.graph.input:  # the model's input order, as the runtime expects
+            f.write(np.ascontiguousarray(inputs[i.name]).tobytes())
+    return path, npz, binp, bench_models.flops(model), inputs
+
+
+def check_outputs(dlc, so, onnx_path, npz, inputs, work, name):
+    import onnxruntime as ort
+    out = os.path.join(work, name + ".dlc.npz")
+    subprocess.run([dlc, "run", so, "--inputs", npz, "-o", out], check=True, capture_output=True)
+    got = dict(np.load(out))
+    sess = ort.InferenceSession(onnx_path, providers=["CPUExecutionProvider"])
+    worst = 0.0
+    for o, ref in zip(sess.get_outputs(), sess.run(None, inputs)):
+        g = got[o.name]
+        if g.shape != ref.shape:
+            die(f"{name}: output {o.name} has shape {g.shape}, ONNX Runtime's is {ref.shape}")
+        err = float(np.max(np.abs(g - ref) / (np.abs(ref) + 1e-3)))
+        worst = max(worst, err)
+        if not np.allclose(g, ref, rtol=1e-3, atol=1e-4):
+            die(f"{name}: dlc's output {o.name} differs from ONNX Runtime's (max relative error {err:.3g})")
+    return worst
+
+
+def repeats_for(seconds, one_ms):
+    return int(min(500, max(10, math.ceil(seconds * 1e3 / max(one_ms, 1e-3)))))
+
+
+def measure(name, dlc, runner, so, onnx_path, npz, binp, threads, seconds):
+    # A short probe sizes the repeat count so each measurement takes about `seconds`.
+    probe, _ = peak_rss([runner, so, binp, str(threads), "1", "3"])
+    reps = repeats_for(seconds, json.loads(probe)["latency_ms"]["median"])
+    out, dlc_rss = peak_rss([runner, so, binp, str(threads), "3", str(reps)])
+    d = json.loads(out)["latency_ms"]
+    ort_cmd = [sys.executable, os.path.join(HERE, "ort_runner.py"), onnx_path, npz, str(threads), "3", str(reps)]
+    out, ort_rss = peak_rss(ort_cmd)
+    o = json.loads(out)["latency_ms"]
+    return {"repeat": reps, "dlc": {**d, "peak_rss_mib": dlc_rss}, "ort": {**o, "peak_rss_mib": ort_rss}}
+
+
+def svg_chart(results, path):
+    """Bars of dlc/ORT median latency ratio per model and thread count (below 1: dlc faster)."""
+    rows = [(r["model"], t["threads"], t["ratio_median"]) for r in results["models"] for t in r["runs"]]
+    w, bar, gap, left, top = 760, 22, 10, 170, 40
+    h = top + len(rows) * (bar + gap) + 40
+    vmax = max([1.5] + [x for _, _, x in rows]) * 1.05
+    sx = (w - left - 40) / vmax
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">',
+             f'<text x="{left}" y="20" font-size="14">dlc latency / ONNX Runtime latency (median; lower is better)</text>']
+    for i, (m, t, x) in enumerate(rows):
+        y = top + i * (bar + gap)
+        color = "#2a7" if x <= 1.0 else "#d54"
+        parts.append(f'<text x="{left - 8}" y="{y + bar * 0.7}" text-anchor="end">{m}, {t} thread{"s" if t > 1 else ""}</text>')
+        parts.append(f'<rect x="{left}" y="{y}" width="{x * sx:.1f}" height="{bar}" fill="{color}"/>')
+        parts.append(f'<text x="{left + x * sx + 4:.1f}" y="{y + bar * 0.7}">{x:.2f}</text>')
+    x1 = left + sx
+    parts.append(f'<line x1="{x1:.1f}" y1="{top - 6}" x2="{x1:.1f}" y2="{h - 30}" stroke="#333" stroke-dasharray="4,3"/>')
+    parts.append(f'<text x="{x1:.1f}" y="{h - 14}" text-anchor="middle">1.0</text></svg>')
+    with open(path, "w") as f:
+        f.write("\n".join(parts) + "\n")
+
+
+def markdown(results):
+    lines = ["| model | threads | dlc min / median ms | ORT min / median ms | dlc / ORT | dlc GFLOP/s (% of peak) "
+             "| ORT GFLOP/s (% of peak) | peak RSS dlc / ORT MiB |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in results["models"]:
+        for t in r["runs"]:
+            d, o = t["dlc"], t["ort"]
+            lines.append(f"| {r['model']} | {t['threads']} | {d['min']:.2f} / {d['median']:.2f} | "
+                         f"{o['min']:.2f} / {o['median']:.2f} | **{t['ratio_median']:.2f}** | "
+                         f"{d['gflops']:.1f} ({100 * d['peak_share']:.0f}%) | {o['gflops']:.1f} ({100 * o['peak_share']:.0f}%) | "
+                         f"{d['peak_rss_mib']:.0f} / {o['peak_rss_mib']:.0f} |")
+    peaks = ", ".join(f"{p['threads']} thread{'s' if p['threads'] > 1 else ''}: {p['gflops']:.1f} GFLOP/s ({p['isa']})"
+                      for p in results["fma_peak"])
+    lines.append("")
+    lines.append(f"Measured FMA peak: {peaks}. ORT's process includes the Python interpreter with numpy and "
+                 f"onnxruntime imported ({results['ort_baseline_rss_mib']:.0f} MiB on its own).")
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--models", default=",".join(bench_models.MODELS))
+    ap.add_argument("--threads", default="1,2")
+    ap.add_argument("--seconds", type=float, default=4.0, help="target time per measurement")
+    ap.add_argument("--out", default=os.path.join(HERE, "results"))
+    ap.add_argument("--dlc", default=os.path.join(ROOT, "build", "bin", "dlc"))
+    ap.add_argument("--work", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), "dlc-bench"))
+    args = ap.parse_args()
+    names = [m for m in args.models.split(",") if m]
+    for m in names:
+        if m not in bench_models.MODELS:
+            die(f"unknown model '{m}' (known: {', '.join(bench_models.MODELS)})")
+    try:
+        threads = [int(t) for t in args.threads.split(",")]
+    except ValueError:
+        die(f"bad --threads '{args.threads}' (want e.g. 1,2)")
+    if not os.access(args.dlc, os.X_OK):
+        die(f"{args.dlc} not found: build dlc first (bash scripts/test.sh, or cmake --build build)")
+    os.makedirs(args.work, exist_ok=True)
+    os.makedirs(args.out, exist_ok=True)
+    peak_bin, runner = build_tools(args.work, args.dlc)
+
+    import onnxruntime
+    results = {"machine": {"cpu": cpu_name(), "cores": os.cpu_count(), "platform": platform.platform()},
+               "onnxruntime": onnxruntime.__version__, "date": time.strftime("%Y-%m-%d %H:%M:%S"),
+               "fma_peak": [], "models": []}
+    for t in threads:
+        p = fma_peak(peak_bin, t)
+        results["fma_peak"].append(p)
+        say(f"FMA peak, {t} thread(s): {p['gflops']:.1f} GFLOP/s ({p['isa']})")
+    peak_of = {p["threads"]: p["gflops"] for p in results["fma_peak"]}
+    _, base = peak_rss([sys.executable, os.path.join(HERE, "ort_runner.py"), "--baseline"])
+    results["ort_baseline_rss_mib"] = base
+
+    for name in names:
+        say(f"{name}: building the model")
+        onnx_path, npz, binp, flops, inputs = prepare_model(name, args.work)
+        so = os.path.join(args.work, name + ".so")
+        t0 = time.time()
+        p = subprocess.run([args.dlc, "compile", onnx_path, "--target=x86", "-O3", "-o", so],
+                           capture_output=True, text=True)
+        if p.returncode != 0:
+            die(f"{name}: dlc compile failed:\n{p.stderr.strip()}")
+        compile_s = time.time() - t0
+        err = check_outputs(args.dlc, so, onnx_path, npz, inputs, args.work, name)
+        say(f"{name}: {flops / 1e9:.2f} GFLOP, compiled in {compile_s:.1f} s, outputs match ONNX Runtime "
+            f"(max relative error {err:.2g})")
+        entry = {"model": name, "gflop": flops / 1e9, "compile_seconds": compile_s, "max_rel_error": err, "runs": []}
+        for t in threads:
+            r = measure(name, args.dlc, runner, so, onnx_path, npz, binp, t, args.seconds)
+            for k in ("dlc", "ort"):
+                r[k]["gflops"] = flops / 1e9 / (r[k]["median"] / 1e3)
+                r[k]["peak_share"] = r[k]["gflops"] / peak_of[t]
+            r["threads"] = t
+            r["ratio_median"] = r["dlc"]["median"] / r["ort"]["median"]
+            r["ratio_min"] = r["dlc"]["min"] / r["ort"]["min"]
+            entry["runs"].append(r)
+            say(f"{name}, {t} thread(s): dlc {r['dlc']['median']:.2f} ms, ORT {r['ort']['median']:.2f} ms, "
+                f"dlc/ORT {r['ratio_median']:.2f}; peak RSS dlc {r['dlc']['peak_rss_mib']:.0f} MiB, "
+                f"ORT {r['ort']['peak_rss_mib']:.0f} MiB ({r['repeat']} runs each)")
+        results["models"].append(entry)
+
+    with open(os.path.join(args.out, "results.json"), "w") as f:
+        json.dump(results, f, indent=1)
+    svg_chart(results, os.path.join(args.out, "results.svg"))
+    md = markdown(results)
+    with open(os.path.join(args.out, "results.md"), "w") as f:
+        f.write(md)
+    print()
+    print(md)
+    say(f"wrote {args.out}/results.json, results.svg, results.md")
+
+
+def cpu_name():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
+
+
+if __name__ == "__main__":
+    main()
