@@ -40,6 +40,9 @@ const std::map<std::string, TemplateFn>& templates() {
       {"Softmax", scheduleSoftmax},
       {"LogSoftmax", scheduleSoftmax},
       {"LayerNormalization", scheduleLayerNorm},
+      {"Split", scheduleSplit},
+      {"ScatterElements", scheduleScatter},
+      {"ScatterND", scheduleScatter},
   };
   return t;
 }
@@ -120,6 +123,14 @@ StmtRef scheduleInjective(const GroupInfo& g, ScheduleContext& ctx) {
       return store(out.buffer, linearize(idx, ext), b.at(g.output, idx));
     });
   });
+}
+
+StmtRef epilogueFromBuffer(const GroupInfo& g, ScheduleContext& ctx) {
+  if (!g.anchor || g.output == g.anchor->output(0)) return seq({});
+  GroupInfo e = g;
+  e.nodes = nodesExcept(g, g.anchor);
+  e.anchor = nullptr;
+  return scheduleInjective(e, ctx);
 }
 
 Kernel lowerGroup(const GroupInfo& g, ScheduleContext& ctx) {
