@@ -43,6 +43,7 @@ const std::map<std::string, TemplateFn>& templates() {
       {"Split", scheduleSplit},
       {"ScatterElements", scheduleScatter},
       {"ScatterND", scheduleScatter},
+      {"TopK", scheduleTopK},
   };
   return t;
 }

@@ -56,6 +56,7 @@ kernel::StmtRef scheduleSoftmax(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleLayerNorm(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleSplit(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleScatter(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleTopK(const GroupInfo& g, ScheduleContext& ctx);
 
 // Shared by templates: the nodes after the anchor (the epilogue) and the
 // builder that inlines everything but the anchor.
