@@ -44,6 +44,10 @@ const std::map<std::string, TemplateFn>& templates() {
       {"ScatterElements", scheduleScatter},
       {"ScatterND", scheduleScatter},
       {"TopK", scheduleTopK},
+      {"Einsum", scheduleEinsum},
+      {"RNN", scheduleRecurrent},
+      {"GRU", scheduleRecurrent},
+      {"LSTM", scheduleRecurrent},
   };
   return t;
 }
