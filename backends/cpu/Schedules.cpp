@@ -48,6 +48,9 @@ const std::map<std::string, TemplateFn>& templates() {
       {"RNN", scheduleRecurrent},
       {"GRU", scheduleRecurrent},
       {"LSTM", scheduleRecurrent},
+      {"DFT", scheduleDft},
+      {"STFT", scheduleDft},
+      {"Det", scheduleDet},
   };
   return t;
 }

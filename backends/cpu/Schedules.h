@@ -59,6 +59,8 @@ kernel::StmtRef scheduleScatter(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleTopK(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleEinsum(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleRecurrent(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleDft(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleDet(const GroupInfo& g, ScheduleContext& ctx);
 
 // Shared by templates: the nodes after the anchor (the epilogue) and the
 // builder that inlines everything but the anchor.
