@@ -1,9 +1,10 @@
 // Template for Einsum: a sum of products over labelled dims ("bij,bjk->bik"),
 // with ellipsis (numpy-broadcast batch dims), repeated labels in one operand
 // (diagonals) and the implicit output form, parsed as the reference does. One
-// output element per parallel iteration; serial loops over the summed labels
-// accumulate the product of the operands in a register; the store goes through
-// the fused epilogue.
+// output row (all dims but the last) per parallel iteration; its columns in
+// blocks of vector_lanes: serial loops over the summed labels accumulate the
+// product of the operands into a register vector (then single tail columns);
+// the store goes through the fused epilogue.
 #include <algorithm>
 #include <map>
 
@@ -117,34 +118,63 @@ StmtRef scheduleEinsum(const GroupInfo& g, ScheduleContext& ctx) {
   for (int l : summed) work *= size[l];
   Type t = scalarType(dt);
   ExprBuilder operands(ctx.buffers, {});
-  BufferRef acc = makeBuffer("acc", dt, 1, MemScope::Register);
-  LoopKind kind = total > 1 && work >= ctx.knob(g, "parallel_min_work", 1 << 14) ? LoopKind::Parallel
-                                                                                  : LoopKind::Serial;
   if (total == 0) return seq({});
-  return loop("o", total, kind, [&](const ExprRef& o) {
-    std::vector<ExprRef> oidx = delinearize(o, outExt);
+  // Rows: every output dim but the last; the last is cut into blocks of
+  // `lanes` columns accumulated as one vector, then single tail columns.
+  int64_t last = outExt.empty() ? 1 : outExt.back(), rows = total / last;
+  std::vector<int64_t> rowExt(outExt.begin(), outExt.empty() ? outExt.end() : outExt.end() - 1);
+  int lanes = dt == DType::Float32 ? static_cast<int>(ctx.knob(g, "vector_lanes", ctx.spec.floatLanes())) : 1;
+  if (lanes > last) lanes = 1;
+  LoopKind kind = rows > 1 && work >= ctx.knob(g, "parallel_min_work", 1 << 14) ? LoopKind::Parallel
+                                                                               : LoopKind::Serial;
+  // One block of `width` columns from n0: acc[v] += prod over operands, v vectorized.
+  auto block = [&](const std::vector<ExprRef>& head, const ExprRef& n0, int width) {
+    BufferRef acc = makeBuffer("acc", dt, width, MemScope::Register);
+    auto cols = [&](const std::function<StmtRef(const ExprRef&)>& f) {
+      Var v = makeVar("v");
+      return width > 1 ? forLoop(v, intImm(0), intImm(width), LoopKind::Vectorized, f(varRef(v))) : f(intImm(0));
+    };
+    auto outIdx = [&](const ExprRef& v) {
+      std::vector<ExprRef> idx = head;
+      if (!outExt.empty()) idx.push_back(n0 + v);
+      return idx;
+    };
     std::map<int, ExprRef> value;  // label -> index expression
-    for (size_t k = 0; k < outLabels.size(); ++k) value[outLabels[k]] = oidx[k];
     // Nested serial loops over the summed labels around the accumulation.
     std::function<StmtRef(size_t)> nest = [&](size_t k) -> StmtRef {
-      if (k == summed.size()) {
-        ExprRef prod;
-        for (size_t i = 0; i < labels.size(); ++i) {
-          std::vector<ExprRef> idx;
-          for (size_t j = 0; j < labels[i].size(); ++j) idx.push_back(ext[i][j] == 1 ? intImm(0) : value[labels[i][j]]);
-          ExprRef v = operands.load(es.input(i), idx);
-          prod = prod ? prod * v : v;
-        }
-        return store(acc, intImm(0), load(acc, intImm(0)) + prod);
-      }
-      return loop("s" + std::to_string(k), size[summed[k]], LoopKind::Serial, [&](const ExprRef& v) {
-        value[summed[k]] = v;
+      if (k == summed.size())
+        return cols([&](const ExprRef& v) {
+          std::vector<ExprRef> oidx = outIdx(v);
+          for (size_t j = 0; j < outLabels.size(); ++j) value[outLabels[j]] = oidx[j];
+          ExprRef prod;
+          for (size_t i = 0; i < labels.size(); ++i) {
+            std::vector<ExprRef> idx;
+            for (size_t j = 0; j < labels[i].size(); ++j) idx.push_back(ext[i][j] == 1 ? intImm(0) : value[labels[i][j]]);
+            ExprRef x = operands.load(es.input(i), idx);
+            prod = prod ? prod * x : x;
+          }
+          return store(acc, v, load(acc, v) + prod);
+        });
+      return loop("s" + std::to_string(k), size[summed[k]], LoopKind::Serial, [&](const ExprRef& sv) {
+        value[summed[k]] = sv;
         return nest(k + 1);
       });
     };
-    StmtRef body = seq({store(acc, intImm(0), isFloat(dt) ? floatImm(0, t) : intImm(0, t)), nest(0),
-                        storeThroughEpilogue(g, ctx, oidx, load(acc, intImm(0)))});
-    return allocate(acc, body);
+    StmtRef init = cols([&](const ExprRef& v) { return store(acc, v, isFloat(dt) ? floatImm(0, t) : intImm(0, t)); });
+    StmtRef sum = nest(0);
+    StmtRef out = cols([&](const ExprRef& v) { return storeThroughEpilogue(g, ctx, outIdx(v), load(acc, v)); });
+    return allocate(acc, seq({init, sum, out}));
+  };
+  return loop("row", rows, kind, [&](const ExprRef& row) {
+    std::vector<ExprRef> head = delinearize(row, rowExt);
+    int64_t full = lanes > 1 ? last / lanes : 0, tail = last - full * lanes;
+    std::vector<StmtRef> st;
+    if (full > 0)
+      st.push_back(loop("nb", full, LoopKind::Serial, [&](const ExprRef& nb) { return block(head, nb * lanes, lanes); }));
+    if (tail > 0)
+      st.push_back(loop("nt", tail, LoopKind::Serial,
+                        [&](const ExprRef& nt) { return block(head, intImm(full * lanes) + nt, 1); }));
+    return seq(st);
   });
 }
 
