@@ -22,7 +22,6 @@ StmtRef scheduleDet(const GroupInfo& g, ScheduleContext& ctx) {
   Type wt{DType::Float64, 1};
   auto f64c = [&](double v) { return floatImm(v, wt); };
   const BufferRef& in = ctx.buffers.at(x).buffer;
-  const BufferRef& out = ctx.buffers.at(dn.output(0)).buffer;
   BufferRef a = makeBuffer("a", DType::Float64, std::max<int64_t>(M * M, 1), MemScope::Local);
   BufferRef det = makeBuffer("det", DType::Float64, 1, MemScope::Register);
   BufferRef state = makeBuffer("state", DType::Int64, 2, MemScope::Register);  // [0]: stopped, [1]: pivot row
