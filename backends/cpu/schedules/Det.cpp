@@ -19,6 +19,8 @@ StmtRef scheduleDet(const GroupInfo& g, ScheduleContext& ctx) {
   std::vector<int64_t> xe = staticExtents(*x);
   int64_t M = xe.back();
   int64_t batch = numElements(std::vector<int64_t>(xe.begin(), xe.end() - 2));
+  // The scratch matrix lives on the (worker thread's) stack.
+  if (M * M > (1 << 16)) unsupported(dn.describe(), ": Det of ", M, "x", M, " matrices has no CPU schedule");
   Type wt{DType::Float64, 1};
   auto f64c = [&](double v) { return floatImm(v, wt); };
   const BufferRef& in = ctx.buffers.at(x).buffer;

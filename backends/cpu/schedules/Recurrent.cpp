@@ -87,6 +87,8 @@ StmtRef scheduleRecurrent(const GroupInfo& grp, ScheduleContext& ctx) {
   auto ld = [&](const Value* v, const ExprRef& i) { return cast(wt, load(buf(v), i)); };
   auto clip = [&](const ExprRef& v) { return hasClip ? kernel::max(f64c(-clipV), kernel::min(f64c(clipV), v)) : v; };
   int64_t GH = G * H;
+  // The state and gate scratch buffers live on the (worker thread's) stack.
+  if (2 * GH + 4 * H > (1 << 16)) unsupported(n.describe(), ": ", op, " with hidden_size ", H, " has no CPU schedule");
   BufferRef h = makeBuffer("h", DType::Float64, H, MemScope::Local), c = makeBuffer("c", DType::Float64, H, MemScope::Local);
   BufferRef gx = makeBuffer("gx", DType::Float64, GH, MemScope::Local), gh = makeBuffer("gh", DType::Float64, GH, MemScope::Local);
   BufferRef nx = makeBuffer("next", DType::Float64, H, MemScope::Local), aux = makeBuffer("aux", DType::Float64, 2 * H, MemScope::Local);

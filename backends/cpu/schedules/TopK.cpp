@@ -29,6 +29,8 @@ StmtRef scheduleTopK(const GroupInfo& g, ScheduleContext& ctx) {
   for (int64_t i = axis + 1; i < rank; ++i) inner *= ext[static_cast<size_t>(i)];
   if (k > len) unsupported(tk.describe(), ": TopK with K=", k, " above the axis extent ", len);
   if (k == 0 || outer * inner == 0) return seq({});
+  // The best-K buffers live on the (worker thread's) stack.
+  if (k > (1 << 15)) unsupported(tk.describe(), ": TopK with K=", k, " has no CPU schedule");
   Type t = scalarType(dt);
   MemScope scope = k <= 16 ? MemScope::Register : MemScope::Local;
   BufferRef best = makeBuffer("best", dt, k, scope), at = makeBuffer("at", DType::Int64, k, scope);
