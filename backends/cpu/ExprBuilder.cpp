@@ -196,6 +196,7 @@ bool canInline(const Node& n) {
   for (const Value* v : n.outputs())
     if (!v->type().isStatic()) return false;
   if (kInjective.count(n.op())) return true;
+  if (canInlineIndexing(n)) return true;
   if (d->pattern != PatternKind::Elementwise && d->pattern != PatternKind::Broadcast) return false;
   // Probe: the op must have an expression (ops without one report Unsupported).
   static const std::set<std::string> kNoExpr = {"BitShift", "BitwiseNot", "IsInf", "Shrink", "Celu"};
@@ -232,6 +233,7 @@ ExprRef ExprBuilder::at(const Value* v, const std::vector<ExprRef>& idx) {
 }
 
 ExprRef ExprBuilder::nodeAt(const Node& n, const std::vector<ExprRef>& idx) {
+  if (ExprRef e = inlineIndexingAt(*this, n, idx)) return e;  // InlineIndexing.cpp
   const std::string& op = n.op();
   std::vector<int64_t> outExt = staticExtents(*n.output(0));
   auto inExt = [&](size_t i) { return staticExtents(*n.input(i)); };

@@ -87,6 +87,12 @@ class ExprBuilder {
   std::function<ExprRef()> anchorValue_;
 };
 
+// Injective indexing ops ExprBuilder inlines besides its own (InlineIndexing.cpp):
+// GatherND, ReverseSequence, CenterCropPad, and Pad in edge/wrap/reflect mode.
+bool canInlineIndexing(const Node& n);
+// Their value at `idx`, operands built through `b`; null for any other node.
+ExprRef inlineIndexingAt(ExprBuilder& b, const Node& n, const std::vector<ExprRef>& idx);
+
 // Whether the ops between `from` (the anchor's result) and `to` (the group's
 // output) are elementwise/broadcast and keep from's shape, so an epilogue can be
 // applied to each accumulator element where it is computed.

@@ -56,6 +56,14 @@ const std::map<std::string, TemplateFn>& templates() {
       {"AffineGrid", scheduleAffineGrid},
       {"Col2Im", scheduleCol2Im},
       {"RoiAlign", scheduleRoiAlign},
+      {"Split", scheduleSplit},
+      {"ScatterElements", scheduleScatter},
+      {"ScatterND", scheduleScatter},
+      {"TopK", scheduleTopK},
+      {"Einsum", scheduleEinsum},
+      {"RNN", scheduleRecurrent},
+      {"GRU", scheduleRecurrent},
+      {"LSTM", scheduleRecurrent},
   };
   return t;
 }
@@ -136,6 +144,14 @@ StmtRef scheduleInjective(const GroupInfo& g, ScheduleContext& ctx) {
       return store(out.buffer, linearize(idx, ext), b.at(g.output, idx));
     });
   });
+}
+
+StmtRef epilogueFromBuffer(const GroupInfo& g, ScheduleContext& ctx) {
+  if (!g.anchor || g.output == g.anchor->output(0)) return seq({});
+  GroupInfo e = g;
+  e.nodes = nodesExcept(g, g.anchor);
+  e.anchor = nullptr;
+  return scheduleInjective(e, ctx);
 }
 
 Kernel lowerGroup(const GroupInfo& g, ScheduleContext& ctx) {

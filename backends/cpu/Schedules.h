@@ -71,6 +71,11 @@ kernel::StmtRef scheduleGridSample(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleAffineGrid(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleRoiAlign(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleCol2Im(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleSplit(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleScatter(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleTopK(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleEinsum(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleRecurrent(const GroupInfo& g, ScheduleContext& ctx);
 
 // Shared by templates: the nodes after the anchor (the epilogue) and the
 // builder that inlines everything but the anchor.
@@ -79,5 +84,10 @@ std::vector<Node*> nodesExcept(const GroupInfo& g, const Node* skip);
 // anchor's result at idx is `acc`. Requires isAligned(anchor, output).
 kernel::StmtRef storeThroughEpilogue(const GroupInfo& g, ScheduleContext& ctx, const std::vector<ExprRef>& idx,
                                      ExprRef acc);
+// For anchors that write their own result buffer (scattered or read-modify-write
+// stores, several passes): the loop nest that then computes the group output
+// from that buffer through the epilogue; empty when the anchor's result is the
+// group output.
+kernel::StmtRef epilogueFromBuffer(const GroupInfo& g, ScheduleContext& ctx);
 
 }  // namespace dlc::cpu

@@ -40,11 +40,24 @@ bool isShapeOperand(const std::string& op, size_t index) {
 }
 
 std::vector<std::string> shapeOperandArguments(const Function& f) {
-  std::set<const Value*> used;
+  // Walk back from each shape operand through the nodes computing it (a shape
+  // computed from an input, as in expanded function bodies), but not through
+  // Shape and Size: they read only their input's type.
+  std::set<const Value*> used, seen;
+  std::vector<const Value*> work;
   for (const Node* n : f.nodes())
     for (size_t i = 0; i < n->numInputs(); ++i)
-      if (n->input(i) && n->input(i)->kind() == Value::Kind::Argument && isShapeOperand(n->op(), i))
-        used.insert(n->input(i));
+      if (n->input(i) && isShapeOperand(n->op(), i)) work.push_back(n->input(i));
+  while (!work.empty()) {
+    const Value* v = work.back();
+    work.pop_back();
+    if (!seen.insert(v).second) continue;
+    if (v->kind() == Value::Kind::Argument) used.insert(v);
+    const Node* p = v->producer();
+    if (!p || p->op() == "Shape" || p->op() == "Size") continue;
+    for (const Value* in : p->inputs())
+      if (in) work.push_back(in);
+  }
   std::vector<std::string> out;
   for (const Value* a : f.arguments())
     if (used.count(a)) out.push_back(a->name());

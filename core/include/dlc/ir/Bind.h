@@ -18,7 +18,9 @@ namespace dlc {
 // lengths), rather than being data the op transforms.
 bool isShapeOperand(const std::string& op, size_t index);
 
-// The arguments of `f` that some node consumes as a shape operand, in argument order.
+// The arguments of `f` that some node consumes as a shape operand, directly or
+// through the nodes that compute the operand (not through Shape and Size, which
+// read only their input's type), in argument order.
 std::vector<std::string> shapeOperandArguments(const Function& f);
 
 // Turns the named arguments into constants holding the given tensors, then
