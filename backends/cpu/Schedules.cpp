@@ -53,6 +53,8 @@ const std::map<std::string, TemplateFn>& templates() {
       {"AffineGrid", scheduleAffineGrid},
       {"Col2Im", scheduleCol2Im},
       {"RoiAlign", scheduleRoiAlign},
+      {"NegativeLogLikelihoodLoss", scheduleLoss},
+      {"SoftmaxCrossEntropyLoss", scheduleLoss},
   };
   return t;
 }
