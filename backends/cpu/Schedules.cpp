@@ -55,6 +55,9 @@ const std::map<std::string, TemplateFn>& templates() {
       {"RoiAlign", scheduleRoiAlign},
       {"NegativeLogLikelihoodLoss", scheduleLoss},
       {"SoftmaxCrossEntropyLoss", scheduleLoss},
+      {"Dropout", scheduleDropout},
+      {"Hardmax", scheduleHardmax},
+      {"CumSum", scheduleCumSum},
   };
   return t;
 }

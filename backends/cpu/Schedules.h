@@ -68,6 +68,9 @@ kernel::StmtRef scheduleAffineGrid(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleRoiAlign(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleCol2Im(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleLoss(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleDropout(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleHardmax(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleCumSum(const GroupInfo& g, ScheduleContext& ctx);
 
 // Shared by templates: the nodes after the anchor (the epilogue) and the
 // builder that inlines everything but the anchor.
