@@ -58,6 +58,10 @@ const std::map<std::string, TemplateFn>& templates() {
       {"Dropout", scheduleDropout},
       {"Hardmax", scheduleHardmax},
       {"CumSum", scheduleCumSum},
+      {"BatchNormalization", scheduleBatchNorm},
+      {"InstanceNormalization", scheduleGroupNorm},
+      {"GroupNormalization", scheduleGroupNorm},
+      {"LRN", scheduleLrn},
   };
   return t;
 }

@@ -71,6 +71,9 @@ kernel::StmtRef scheduleLoss(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleDropout(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleHardmax(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleCumSum(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleBatchNorm(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleGroupNorm(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleLrn(const GroupInfo& g, ScheduleContext& ctx);
 
 // Shared by templates: the nodes after the anchor (the epilogue) and the
 // builder that inlines everything but the anchor.
