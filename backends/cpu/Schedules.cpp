@@ -120,6 +120,13 @@ StmtRef storeThroughEpilogue(const GroupInfo& g, ScheduleContext& ctx, const std
   return store(out.buffer, linearize(idx, staticExtents(*inner)), value);
 }
 
+StmtRef storeAtLinear(const GroupInfo& g, ScheduleContext& ctx, const ExprRef& linear, const std::vector<int64_t>& ext,
+                      ExprRef acc) {
+  if (g.anchor && peelReshapes(g.output, g.nodes) == g.anchor->output(0))
+    return store(ctx.buffers.at(g.output).buffer, linear, acc);
+  return storeThroughEpilogue(g, ctx, delinearize(linear, ext), acc);
+}
+
 StmtRef scheduleInjective(const GroupInfo& g, ScheduleContext& ctx) {
   const ValueBuffer& out = ctx.buffers.at(g.output);
   std::vector<int64_t> ext = out.extents;

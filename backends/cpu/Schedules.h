@@ -82,5 +82,9 @@ std::vector<Node*> nodesExcept(const GroupInfo& g, const Node* skip);
 // anchor's result at idx is `acc`. Requires isAligned(anchor, output).
 kernel::StmtRef storeThroughEpilogue(const GroupInfo& g, ScheduleContext& ctx, const std::vector<ExprRef>& idx,
                                      ExprRef acc);
+// The same for the element at `linear` of the anchor's output (extents `ext`):
+// without an epilogue a store at that index (dense in a vectorized loop).
+kernel::StmtRef storeAtLinear(const GroupInfo& g, ScheduleContext& ctx, const ExprRef& linear,
+                              const std::vector<int64_t>& ext, ExprRef acc);
 
 }  // namespace dlc::cpu

@@ -48,7 +48,7 @@ StmtRef scheduleBatchNorm(const GroupInfo& g, ScheduleContext& ctx) {
       if (dt != DType::Float64) v = cast(f64, v);
       ExprRef y = v * scale + shift;
       if (dt != DType::Float64) y = cast(scalarType(dt), y);
-      return storeThroughEpilogue(g, ctx, delinearize(off, ext), y);
+      return storeAtLinear(g, ctx, off, ext, y);
     });
     return allocate(ss, seq({setScale, setShift, body}));
   });

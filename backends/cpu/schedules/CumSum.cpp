@@ -43,7 +43,7 @@ StmtRef scheduleCumSum(const GroupInfo& g, ScheduleContext& ctx) {
       StmtRef add = store(acc, intImm(0), sum + v);
       auto out = [&] {
         ExprRef s = sum->type.scalar == dt ? sum : cast(scalarType(dt), sum);
-        return storeThroughEpilogue(g, ctx, delinearize(off, ext), s);
+        return storeAtLinear(g, ctx, off, ext, s);
       };
       return exclusive ? seq({out(), add}) : seq({add, out()});
     });

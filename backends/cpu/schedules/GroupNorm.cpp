@@ -65,7 +65,7 @@ StmtRef scheduleGroupNorm(const GroupInfo& g, ScheduleContext& ctx) {
       ExprRef ch = perGroup ? gi : gi * cpg + binary(BinOp::Div, i, intImm(inner));
       ExprRef y = (xAt(i) - mean) * var * toF64(load(sb, ch)) + toF64(load(bb, ch));
       if (dt != DType::Float64) y = cast(scalarType(dt), y);
-      return storeThroughEpilogue(g, ctx, delinearize(run * size + i, ext), y);
+      return storeAtLinear(g, ctx, run * size + i, ext, y);
     }));
     return allocate(acc, seq(body));
   });

@@ -51,7 +51,7 @@ StmtRef scheduleHardmax(const GroupInfo& g, ScheduleContext& ctx) {
                                 store(best, intImm(0), select(better, v, b))})));
     body.push_back(vectorizedLoop("l", len, lanes, [&](const ExprRef& l) {
       ExprRef y = select(binary(BinOp::EQ, l, a), floatImm(1, t), floatImm(0, t));
-      return storeThroughEpilogue(g, ctx, delinearize(offset(l), ext), y);
+      return storeAtLinear(g, ctx, offset(l), ext, y);
     }));
     return allocate(best, allocate(at, seq(body)));
   });

@@ -38,13 +38,24 @@ StmtRef scheduleLayerNorm(const GroupInfo& g, ScheduleContext& ctx) {
   std::vector<int64_t> normExt(ext.begin() + axis, ext.end());
   ExprBuilder prologue(ctx.buffers, nodesExcept(g, &ln));
   ExprBuilder params(ctx.buffers, {});
+  // Direct (dense) loads where no index arithmetic is needed: x from its
+  // buffer when no prologue computes it, a parameter of the normalized shape.
+  bool xInGroup = false;
+  for (const Node* n : g.nodes)
+    for (const Value* o : n->outputs()) xInGroup |= n != &ln && o == x;
+  BufferRef xb = xInGroup ? nullptr : ctx.buffers.at(x).buffer;
+  auto param = [&](const Value* p, const ExprRef& l) {
+    std::vector<int64_t> pe = staticExtents(*p);
+    if (numElements(pe) == len) return toT(load(ctx.buffers.at(p).buffer, l));
+    return toT(params.load(p, broadcastIndex(delinearize(l, normExt), pe)));
+  };
   BufferRef acc = makeBuffer("acc", t.scalar, 2, MemScope::Register);
   LoopKind kind = rows * len >= ctx.knob(g, "parallel_min_elements", 1 << 14) && rows > 1 ? LoopKind::Parallel
                                                                                         : LoopKind::Serial;
   int lanes = len >= ctx.spec.floatLanes() && t.scalar == DType::Float32 ? ctx.spec.floatLanes() : 1;
   return loop("row", rows, kind, [&](const ExprRef& row) {
     auto index = [&](const ExprRef& l) { return delinearize(row * len + l, ext); };
-    auto xAt = [&](const ExprRef& l) { return toT(prologue.at(x, index(l))); };
+    auto xAt = [&](const ExprRef& l) { return toT(xInGroup ? prologue.at(x, index(l)) : load(xb, row * len + l)); };
     ExprRef mean = load(acc, intImm(0)), var = load(acc, intImm(1));
     std::vector<StmtRef> body;
     body.push_back(store(acc, intImm(0), floatImm(0, t)));
@@ -61,10 +72,9 @@ StmtRef scheduleLayerNorm(const GroupInfo& g, ScheduleContext& ctx) {
     for (int k = 0; k < 2; ++k)
       if (statOut[k]) body.push_back(store(statOut[k], row, cast(scalarType(statOut[k]->dtype), load(acc, intImm(k)))));
     body.push_back(vectorizedLoop("l", len, lanes, [&](const ExprRef& l) {
-      std::vector<ExprRef> nidx = delinearize(l, normExt);
-      ExprRef y = (xAt(l) - mean) * var * toT(params.load(ln.input(1), broadcastIndex(nidx, staticExtents(*ln.input(1)))));
-      if (ln.input(2)) y = y + toT(params.load(ln.input(2), broadcastIndex(nidx, staticExtents(*ln.input(2)))));
-      return storeThroughEpilogue(g, ctx, index(l), y->type.scalar == dt ? y : cast(scalarType(dt), y));
+      ExprRef y = (xAt(l) - mean) * var * param(ln.input(1), l);
+      if (ln.input(2)) y = y + param(ln.input(2), l);
+      return storeAtLinear(g, ctx, row * len + l, ext, y->type.scalar == dt ? y : cast(scalarType(dt), y));
     }));
     return allocate(acc, seq(body));
   });

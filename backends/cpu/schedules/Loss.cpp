@@ -91,7 +91,7 @@ StmtRef scheduleLoss(const GroupInfo& g, ScheduleContext& ctx) {
     if (ls.hasAttr("ignore_index"))
       loss = select(binary(BinOp::EQ, cls, intImm(ls.attr("ignore_index").i())), fimm(0), loss);
     if (!reduce) {
-      body.push_back(storeThroughEpilogue(g, ctx, delinearize(r, lossExt), cast(scalarType(dt), loss)));
+      body.push_back(storeAtLinear(g, ctx, r, lossExt, cast(scalarType(dt), loss)));
     } else {
       body.push_back(store(tot, intImm(0), lsum + loss));
       body.push_back(store(tot, intImm(1), wsum + wt));

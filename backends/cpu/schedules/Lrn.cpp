@@ -53,7 +53,7 @@ StmtRef scheduleLrn(const GroupInfo& g, ScheduleContext& ctx) {
                                           floatImm(beta, f64)});
       ExprRef y = binary(BinOp::Div, xAt(off), den);
       if (dt != DType::Float64) y = cast(scalarType(dt), y);
-      return storeThroughEpilogue(g, ctx, delinearize(off, ext), y);
+      return storeAtLinear(g, ctx, off, ext, y);
     });
   });
 }
