@@ -28,7 +28,10 @@ StmtRef scheduleDropout(const GroupInfo& g, ScheduleContext& ctx) {
   const Node& dr = *g.anchor;
   std::optional<double> mode = scalarInput(dr, 2, "training_mode");
   bool training = mode && *mode != 0;
-  std::optional<double> ratio = training ? scalarInput(dr, 1, "ratio") : std::nullopt;
+  // The ratio must be known in training mode; at inference only checked when known.
+  const Value* rv = dr.numInputs() > 1 ? dr.input(1) : nullptr;
+  bool known = rv && rv->kind() == Value::Kind::Constant && rv->constant().numel() == 1;
+  std::optional<double> ratio = training || known ? scalarInput(dr, 1, "ratio") : std::nullopt;
   double r = ratio ? *ratio : 0.5;
   if (ratio && !(r >= 0 && r < 1)) unsupported(dr.describe(), ": Dropout ratio ", r, " outside [0, 1)");
   if (training && r != 0) unsupported(dr.describe(), ": Dropout in training mode with a non-zero ratio has no CPU schedule");
