@@ -1,6 +1,8 @@
-// Template for CumSum along a constant axis (exclusive, reverse): one line of
-// the axis per iteration of the parallel loop, the running sum in a register
-// (f64 for floats, as the reference; the input's own type for integers).
+// Template for CumSum along a constant axis (exclusive, reverse), the running
+// sums in f64 for floats (as the reference) and in the input's type for
+// integers. Axis last (or short inner extent): one line of the axis per
+// parallel iteration, its sum in a register. Otherwise: per outer index, a
+// scratch row of inner sums, the inner loop vectorized inside the axis walk.
 #include "../Schedules.h"
 #include "dlc/support/Error.h"
 
@@ -32,20 +34,40 @@ StmtRef scheduleCumSum(const GroupInfo& g, ScheduleContext& ctx) {
   BufferRef xb = ctx.buffers.at(x).buffer;
   LoopKind kind = outer * inner * len >= ctx.knob(g, "parallel_min_elements", 1 << 14) && outer * inner > 1
                       ? LoopKind::Parallel : LoopKind::Serial;
+  int lanes = static_cast<int>(ctx.knob(g, "vector_lanes", ctx.spec.floatLanes()));
+  auto step = [&](const ExprRef& sum, const ExprRef& off, StmtRef add) {
+    ExprRef s = sum->type.scalar == dt ? sum : cast(scalarType(dt), sum);
+    StmtRef out = storeAtLinear(g, ctx, off, ext, s);
+    return exclusive ? seq({out, add}) : seq({add, out});
+  };
+  auto value = [&](const ExprRef& off) {
+    ExprRef v = load(xb, off);
+    return v->type == acct ? v : cast(acct, v);
+  };
+  if (inner >= lanes && lanes > 1 && inner <= ctx.knob(g, "max_scratch_elements", 8192)) {
+    // Axis not last: per outer index, a scratch row of `inner` running sums,
+    // the inner loop vectorized (dense loads and stores) inside the axis walk.
+    kind = outer > 1 && kind == LoopKind::Parallel ? LoopKind::Parallel : LoopKind::Serial;
+    BufferRef row = makeBuffer("sums", acct.scalar, inner, MemScope::Local);
+    return loop("o", outer, kind, [&](const ExprRef& o) {
+      StmtRef zero = vectorizedLoop("i", inner, lanes, [&](const ExprRef& i) { return store(row, i, constant(acct, 0)); });
+      StmtRef walk = loop("j", len, LoopKind::Serial, [&](const ExprRef& j) {
+        ExprRef jj = reverse ? intImm(len - 1) - j : j;
+        return vectorizedLoop("i", inner, lanes, [&](const ExprRef& i) {
+          ExprRef off = (o * len + jj) * inner + i;
+          return step(load(row, i), off, store(row, i, load(row, i) + value(off)));
+        });
+      });
+      return allocate(row, seq({zero, walk}));
+    });
+  }
   return loop("line", outer * inner, kind, [&](const ExprRef& line) {
     ExprRef o = binary(BinOp::Div, line, intImm(inner)), in = binary(BinOp::Mod, line, intImm(inner));
     ExprRef sum = load(acc, intImm(0));
     StmtRef walk = loop("j", len, LoopKind::Serial, [&](const ExprRef& j) {
       ExprRef jj = reverse ? intImm(len - 1) - j : j;
       ExprRef off = (o * len + jj) * inner + in;
-      ExprRef v = load(xb, off);
-      if (v->type != acct) v = cast(acct, v);
-      StmtRef add = store(acc, intImm(0), sum + v);
-      auto out = [&] {
-        ExprRef s = sum->type.scalar == dt ? sum : cast(scalarType(dt), sum);
-        return storeAtLinear(g, ctx, off, ext, s);
-      };
-      return exclusive ? seq({out(), add}) : seq({add, out()});
+      return step(sum, off, store(acc, intImm(0), sum + value(off)));
     });
     return allocate(acc, seq({store(acc, intImm(0), constant(acct, 0)), walk}));
   });

@@ -3,8 +3,8 @@
 // elements for InstanceNormalization, num_groups' channels for
 // GroupNormalization). Per run, in f64 as the reference: the mean, the
 // variance about it (both rounded through f32 for GroupNormalization with
-// stash_type 1), then (x - mean) * inv * scale[ch] + bias[ch] with a fused
-// elementwise epilogue. Runs are the parallel loop.
+// stash_type 1), then (x - mean) * inv * scale[ch] + bias[ch] (vectorized) with a
+// fused elementwise epilogue. Runs are the parallel loop.
 #include "../Schedules.h"
 #include "dlc/support/Error.h"
 
@@ -44,6 +44,7 @@ StmtRef scheduleGroupNorm(const GroupInfo& g, ScheduleContext& ctx) {
   BufferRef acc = makeBuffer("acc", DType::Float64, 2, MemScope::Register);  // mean, then var and inv
   LoopKind kind = N * C * inner >= ctx.knob(g, "parallel_min_elements", 1 << 14) && N * groups > 1
                       ? LoopKind::Parallel : LoopKind::Serial;
+  int lanes = static_cast<int>(ctx.knob(g, "vector_lanes", ctx.spec.floatLanes()));
   return loop("run", N * groups, kind, [&](const ExprRef& run) {
     auto xAt = [&](const ExprRef& i) { return toF64(load(xb, run * size + i)); };
     ExprRef mean = load(acc, intImm(0)), var = load(acc, intImm(1));
@@ -61,7 +62,7 @@ StmtRef scheduleGroupNorm(const GroupInfo& g, ScheduleContext& ctx) {
                                                 call(Intrinsic::Sqrt, {stash(binary(BinOp::Div, var, len)) +
                                                                        floatImm(eps, f64)}))));
     ExprRef gi = binary(BinOp::Mod, run, intImm(groups));
-    body.push_back(loop("i", size, LoopKind::Serial, [&](const ExprRef& i) {
+    body.push_back(vectorizedLoop("i", size, lanes, [&](const ExprRef& i) {
       ExprRef ch = perGroup ? gi : gi * cpg + binary(BinOp::Div, i, intImm(inner));
       ExprRef y = (xAt(i) - mean) * var * toF64(load(sb, ch)) + toF64(load(bb, ch));
       if (dt != DType::Float64) y = cast(scalarType(dt), y);
