@@ -64,6 +64,15 @@ const std::map<std::string, TemplateFn>& templates() {
       {"RNN", scheduleRecurrent},
       {"GRU", scheduleRecurrent},
       {"LSTM", scheduleRecurrent},
+      {"NegativeLogLikelihoodLoss", scheduleLoss},
+      {"SoftmaxCrossEntropyLoss", scheduleLoss},
+      {"Dropout", scheduleDropout},
+      {"Hardmax", scheduleHardmax},
+      {"CumSum", scheduleCumSum},
+      {"BatchNormalization", scheduleBatchNorm},
+      {"InstanceNormalization", scheduleGroupNorm},
+      {"GroupNormalization", scheduleGroupNorm},
+      {"LRN", scheduleLrn},
   };
   return t;
 }
@@ -120,6 +129,13 @@ StmtRef storeThroughEpilogue(const GroupInfo& g, ScheduleContext& ctx, const std
     value = b.at(inner, idx);
   }
   return store(out.buffer, linearize(idx, staticExtents(*inner)), value);
+}
+
+StmtRef storeAtLinear(const GroupInfo& g, ScheduleContext& ctx, const ExprRef& linear, const std::vector<int64_t>& ext,
+                      ExprRef acc) {
+  if (g.anchor && peelReshapes(g.output, g.nodes) == g.anchor->output(0))
+    return store(ctx.buffers.at(g.output).buffer, linear, acc);
+  return storeThroughEpilogue(g, ctx, delinearize(linear, ext), acc);
 }
 
 StmtRef scheduleInjective(const GroupInfo& g, ScheduleContext& ctx) {

@@ -76,6 +76,13 @@ kernel::StmtRef scheduleScatter(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleTopK(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleEinsum(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleRecurrent(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleLoss(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleDropout(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleHardmax(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleCumSum(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleBatchNorm(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleGroupNorm(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleLrn(const GroupInfo& g, ScheduleContext& ctx);
 
 // Shared by templates: the nodes after the anchor (the epilogue) and the
 // builder that inlines everything but the anchor.
@@ -89,5 +96,9 @@ kernel::StmtRef storeThroughEpilogue(const GroupInfo& g, ScheduleContext& ctx, c
 // from that buffer through the epilogue; empty when the anchor's result is the
 // group output.
 kernel::StmtRef epilogueFromBuffer(const GroupInfo& g, ScheduleContext& ctx);
+// The same for the element at `linear` of the anchor's output (extents `ext`):
+// without an epilogue a store at that index (dense in a vectorized loop).
+kernel::StmtRef storeAtLinear(const GroupInfo& g, ScheduleContext& ctx, const ExprRef& linear,
+                              const std::vector<int64_t>& ext, ExprRef acc);
 
 }  // namespace dlc::cpu
