@@ -50,9 +50,39 @@ ExprRef clampIndex(const ExprRef& i, int64_t extent) {
   return kernel::min(kernel::max(i, intImm(0)), intImm(std::max<int64_t>(extent - 1, 0)));
 }
 
+bool isHalfLike(DType d) { return d == DType::Float16 || d == DType::BFloat16; }
+
+// f32 -> the bf16 value the reference gives: the float32 bits truncated (round
+// toward zero), NaN kept. From e, x rounded to nearest bf16: when |e| > |x| the
+// answer is e's neighbour toward zero, which is RNE(e * (1 - 2^-8)) (the
+// product is exact in f32); e = inf from a finite x gives the largest bf16.
+// f32 denormals truncate on the fixed bf16 grid of 2^-133: x - fmod(x, 2^-133).
+ExprRef truncToBFloat16(const ExprRef& x) {
+  Type bf{DType::BFloat16, 1}, ft = x->type;
+  auto wide = [&](ExprRef v) { return cast(ft, std::move(v)); };
+  ExprRef ax = call(Intrinsic::Abs, {x});
+  ExprRef e = wide(cast(bf, x));
+  ExprRef below = wide(cast(bf, e * floatImm(1.0 - 1.0 / 256.0, ft)));
+  ExprRef maxBf = select(bin(BinOp::LT, x, floatImm(0, ft)), floatImm(-3.3895313892515355e38, ft),
+                         floatImm(3.3895313892515355e38, ft));
+  ExprRef normal = select(bin(BinOp::LE, call(Intrinsic::Abs, {e}), ax), e,
+                          select(call(Intrinsic::IsInf, {e}), maxBf, below));
+  ExprRef tiny = x - bin(BinOp::Mod, x, floatImm(std::ldexp(1.0, -133), ft));
+  ExprRef v = select(bin(BinOp::LT, ax, floatImm(std::ldexp(1.0, -126), ft)), tiny, normal);
+  return cast(bf, select(call(Intrinsic::IsNaN, {x}), x, select(call(Intrinsic::IsInf, {x}), x, v)));
+}
+
 // Float -> integer conversion as the reference does it: truncate, saturate, NaN -> 0.
-ExprRef castExpr(const ExprRef& a, DType to) {
+// f16/bf16 are widened to f32 (exactly) first; conversions to them round
+// through f32 (to f16 to nearest even, to bf16 toward zero).
+ExprRef castExpr(const ExprRef& a0, DType to) {
   Type t = scalarType(to);
+  ExprRef a = a0;
+  if (isHalfLike(a->type.scalar) && a->type.scalar != to) a = cast(Type{DType::Float32, a->type.lanes}, a);
+  if (isHalfLike(to) && a->type.scalar != to) {
+    ExprRef w = a->type.scalar == DType::Float32 ? a : cast(Type{DType::Float32, a->type.lanes}, a);
+    return to == DType::BFloat16 ? truncToBFloat16(w) : cast(t, w);
+  }
   DType from = a->type.scalar;
   if (to == DType::Bool) return bin(BinOp::NE, a, imm(0, a->type.element()));
   if (from == DType::Bool) return cast(t, a);
@@ -188,11 +218,6 @@ bool canInline(const Node& n) {
   const OpDef* d = n.def();
   if (!d) return false;
   if (n.numOutputs() != 1) return false;
-  // Half-precision types have no CPU schedule yet.
-  for (const Value* v : n.outputs())
-    if (v->type().dtype == DType::Float16 || v->type().dtype == DType::BFloat16) return false;
-  for (const Value* v : n.inputs())
-    if (v && (v->type().dtype == DType::Float16 || v->type().dtype == DType::BFloat16)) return false;
   for (const Value* v : n.outputs())
     if (!v->type().isStatic()) return false;
   if (kInjective.count(n.op())) return true;
@@ -394,7 +419,18 @@ ExprRef ExprBuilder::nodeAt(const Node& n, const std::vector<ExprRef>& idx) {
   }
   // Binary ops need operands of one type (Pow's exponent may differ: cast it).
   if (n.op() == "Pow" && args.size() == 2 && args[1]->type != args[0]->type) args[1] = cast(args[0]->type, args[1]);
-  return elementwiseExpr(n, args);
+  // f16/bf16 operands are computed in f32 (widening is exact) and the result
+  // rounded once to the output type, as the reference computes them.
+  bool half = false;
+  for (ExprRef& a : args)
+    if (a && isHalfLike(a->type.scalar) && n.op() != "Cast") {
+      a = cast(Type{DType::Float32, a->type.lanes}, a);
+      half = true;
+    }
+  ExprRef r = elementwiseExpr(n, args);
+  DType out = n.output(0)->type().dtype;
+  if (half && isHalfLike(out) && r->type.scalar != out) r = cast(scalarType(out), r);
+  return r;
 }
 
 bool isReshapeLike(const Node& n) {
