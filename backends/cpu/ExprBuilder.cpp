@@ -106,6 +106,28 @@ ExprRef castExpr(const ExprRef& a0, DType to) {
   return cast(t, a);
 }
 
+// Integer Div (truncating) and Mod (C remainder with fmod, else the sign of
+// the divisor). The reference reports division by zero as an error; a kernel
+// cannot, so x / 0 and x % 0 give 0 here (the hardware would trap). The
+// signed overflow MIN / -1 wraps to MIN (and MIN % -1 is 0).
+ExprRef intDivMod(bool div, bool fmod, const ExprRef& p, const ExprRef& q) {
+  Type t = p->type;
+  bool sg = isSigned(t.scalar);
+  ExprRef zero = intImm(0, t), one = intImm(1, t);
+  ExprRef bad = bin(BinOp::EQ, q, zero);
+  if (sg) bad = bin(BinOp::Or, bad, bin(BinOp::EQ, q, intImm(-1, t)));
+  ExprRef safe = select(bad, one, q);
+  if (div) {
+    ExprRef r = bin(BinOp::Div, p, safe);
+    if (sg) r = select(bin(BinOp::EQ, q, intImm(-1, t)), unary(UnOp::Neg, p), r);
+    return select(bin(BinOp::EQ, q, zero), zero, r);
+  }
+  ExprRef m = select(bad, zero, bin(BinOp::Mod, p, safe));
+  if (!sg || fmod) return m;
+  ExprRef fix = bin(BinOp::And, bin(BinOp::NE, m, zero), bin(BinOp::NE, bin(BinOp::LT, m, zero), bin(BinOp::LT, q, zero)));
+  return select(fix, m + q, m);
+}
+
 }  // namespace
 
 ExprRef elementwiseExpr(const Node& n, const std::vector<ExprRef>& a) {
@@ -184,12 +206,70 @@ ExprRef elementwiseExpr(const Node& n, const std::vector<ExprRef>& a) {
       {"And", BinOp::And},  {"Or", BinOp::Or},    {"Xor", BinOp::NE},    {"BitwiseAnd", BinOp::BitAnd},
       {"BitwiseOr", BinOp::BitOr}, {"BitwiseXor", BinOp::BitXor}, {"Max", BinOp::Max}, {"Min", BinOp::Min},
       {"Sum", BinOp::Add}, {"Mean", BinOp::Add}};
-  if (op == "Div") {
-    if (!fl) unsupported(n.describe(), ": integer Div has no CPU schedule");  // division by zero must be an error
-    return bin(BinOp::Div, a.at(0), a.at(1));
+  if (op == "Div" || op == "Mod") {
+    ExprRef p = a.at(0), q = a.at(1);
+    bool fmod = n.attrInt("fmod", 0) != 0;
+    if (fl) {
+      if (op == "Div") return bin(BinOp::Div, p, q);
+      ExprRef m = bin(BinOp::Mod, p, q);  // fmod: the sign of the dividend
+      if (fmod) return m;
+      // Otherwise the sign of the divisor: m + q when m is non-zero and the signs differ.
+      ExprRef fix = bin(BinOp::And, bin(BinOp::NE, m, f(0)),
+                        bin(BinOp::NE, bin(BinOp::LT, m, f(0)), bin(BinOp::LT, q, f(0))));
+      return select(fix, m + q, m);
+    }
+    if (p->type.scalar == DType::Bool) unsupported(n.describe(), ": ", op, " on bool has no CPU schedule");
+    return intDivMod(op == "Div", fmod, p, q);
   }
-  if (op == "Mod" && fl) return bin(BinOp::Mod, a.at(0), a.at(1));  // fmod: the sign of the dividend
-  if (op == "Pow" && fl && a.at(1)->type == a.at(0)->type) return call(Intrinsic::Pow, {a.at(0), a.at(1)});
+  if (op == "Pow" && (fl || !isFloat(a.at(1)->type.scalar))) {
+    if (!fl && a.at(1)->type.scalar == DType::UInt64)
+      unsupported(n.describe(), ": Pow with a uint64 exponent has no CPU schedule");
+    if (!fl) {
+      // Integers: exact and wrapping, computed in i64 and wrapped to the base's width.
+      ExprRef r = call(Intrinsic::Pow, {cast(i64(), a.at(0)), cast(i64(), a.at(1))});
+      return cast(x()->type, r);
+    }
+    ExprRef e = a.at(1)->type == x()->type ? a.at(1) : cast(x()->type, a.at(1));
+    return call(Intrinsic::Pow, {x(), e});
+  }
+  if (op == "Pow") {
+    // Integer base, float exponent: pow in f64, truncated to the base's type.
+    Type d{DType::Float64, 1};
+    return castExpr(call(Intrinsic::Pow, {cast(d, x()), cast(d, a.at(1))}), out);
+  }
+  if (op == "BitShift") {
+    DType t = x()->type.scalar;
+    if (t != DType::UInt8 && t != DType::UInt16 && t != DType::UInt32 && t != DType::UInt64)
+      unsupported(n.describe(), ": BitShift of ", dtypeName(t), " has no CPU schedule");
+    std::string dir = n.attrString("direction", "");
+    if (dir != "LEFT" && dir != "RIGHT") unsupported(n.describe(), ": BitShift direction '", dir, "'");
+    ExprRef sh = bin(dir == "LEFT" ? BinOp::Shl : BinOp::Shr, x(), a.at(1));
+    // Shifting by the width or more gives 0.
+    return select(bin(BinOp::GE, a.at(1), imm(static_cast<double>(dtypeSize(t) * 8), x()->type)), imm(0, x()->type), sh);
+  }
+  if (op == "BitwiseNot") {
+    if (fl || x()->type.scalar == DType::Bool) unsupported(n.describe(), ": BitwiseNot on a non-integer type");
+    return unary(UnOp::Not, x());
+  }
+  if (op == "IsInf") {
+    if (!fl) unsupported(n.describe(), ": IsInf on ", dtypeName(x()->type.scalar));
+    bool pos = n.attrInt("detect_positive", 1) != 0, neg = n.attrInt("detect_negative", 1) != 0;
+    if (pos && neg) return call1(Intrinsic::IsInf, x());
+    if (!pos && !neg) return constant(boolean(), 0);
+    return bin(BinOp::EQ, x(), f(pos ? INFINITY : -INFINITY));
+  }
+  if (op == "Shrink") {
+    if (!fl) unsupported(n.describe(), ": Shrink on ", dtypeName(x()->type.scalar));
+    double bias = n.attrFloat("bias", 0.0), l = n.attrFloat("lambd", 0.5);
+    return select(bin(BinOp::LT, x(), f(-l)), x() + f(bias),
+                  select(bin(BinOp::GT, x(), f(l)), x() - f(bias), f(0)));
+  }
+  if (op == "Celu") {
+    if (!fl) unsupported(n.describe(), ": Celu on ", dtypeName(x()->type.scalar));
+    double al = n.attrFloat("alpha", 1.0);
+    ExprRef em1 = call1(Intrinsic::Exp, bin(BinOp::Div, x(), f(al))) - f(1);
+    return kernel::max(f(0), x()) + kernel::min(f(0), f(al) * em1);
+  }
   if (auto it = kBinary.find(op); it != kBinary.end()) {
     if ((op == "Max" || op == "Min") && fl) {
       // NaN propagates, as in the reference.
@@ -222,10 +302,8 @@ bool canInline(const Node& n) {
     if (!v->type().isStatic()) return false;
   if (kInjective.count(n.op())) return true;
   if (d->pattern != PatternKind::Elementwise && d->pattern != PatternKind::Broadcast) return false;
-  // Probe: the op must have an expression (ops without one report Unsupported).
-  static const std::set<std::string> kNoExpr = {"BitShift", "BitwiseNot", "IsInf", "Shrink", "Celu"};
-  if (n.op() == "Mod") return isFloat(n.output(0)->type().dtype) && n.attrInt("fmod", 0) == 1;
-  return !kNoExpr.count(n.op());
+  // Ops elementwiseExpr has no expression for report Unsupported from there.
+  return true;
 }
 
 // ---- the builder -------------------------------------------------------------------
@@ -417,8 +495,6 @@ ExprRef ExprBuilder::nodeAt(const Node& n, const std::vector<ExprRef>& idx) {
     }
     args.push_back(at(in, broadcastIndex(idx, staticExtents(*in))));
   }
-  // Binary ops need operands of one type (Pow's exponent may differ: cast it).
-  if (n.op() == "Pow" && args.size() == 2 && args[1]->type != args[0]->type) args[1] = cast(args[0]->type, args[1]);
   // f16/bf16 operands are computed in f32 (widening is exact) and the result
   // rounded once to the output type, as the reference computes them.
   bool half = false;

@@ -181,6 +181,31 @@ Value* Emitter::libmCall(const char* name, Value* x, const Type& t) {
   return out;
 }
 
+// x^e on integers: square-and-multiply over every bit of e (straight-line, so
+// it vectorizes), wrapping; e < 0 gives 1 for x == 1, +-1 for x == -1, else 0.
+Value* Emitter::intPow(Value* x, Value* e, const Type& t) {
+  llvm::Type* ty = x->getType();
+  unsigned bits = ty->getScalarSizeInBits();
+  auto k = [&](int64_t v) { return llvm::ConstantInt::get(ty, static_cast<uint64_t>(v), true); };
+  Value* zero = k(0);
+  Value* one = k(1);
+  Value* res = one;
+  Value* base = x;
+  Value* rest = e;
+  for (unsigned i = 0; i < bits; ++i) {
+    Value* bit = b_.CreateICmpNE(b_.CreateAnd(rest, one), zero);
+    res = b_.CreateSelect(bit, b_.CreateMul(res, base), res);
+    base = b_.CreateMul(base, base);
+    rest = b_.CreateLShr(rest, one);
+  }
+  if (!isSigned(t.scalar)) return res;
+  Value* odd = b_.CreateICmpNE(b_.CreateAnd(e, one), zero);
+  Value* negOne = k(-1);
+  Value* small = b_.CreateSelect(b_.CreateICmpEQ(x, one), one,
+                                 b_.CreateSelect(b_.CreateICmpEQ(x, negOne), b_.CreateSelect(odd, negOne, one), zero));
+  return b_.CreateSelect(b_.CreateICmpSLT(e, zero), small, res);
+}
+
 Value* Emitter::callIntrinsic(const ExprNode& e) {
   Type t = e.operands[0]->type;
   std::vector<Value*> args;
@@ -203,6 +228,7 @@ Value* Emitter::callIntrinsic(const ExprNode& e) {
   Value* x = args[0];
   llvm::Type* ty = x->getType();
   bool fl = isFloat(t.scalar);
+  if (e.intrinsic == Intrinsic::Pow && !fl) return intPow(x, args[1], t);
   switch (e.intrinsic) {
     case Intrinsic::Exp: return b_.CreateUnaryIntrinsic(llvm::Intrinsic::exp, x);
     case Intrinsic::Log: return b_.CreateUnaryIntrinsic(llvm::Intrinsic::log, x);
