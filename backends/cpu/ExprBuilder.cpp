@@ -483,6 +483,56 @@ ExprRef ExprBuilder::nodeAt(const Node& n, const std::vector<ExprRef>& idx) {
     ExprRef blk = div(C, icn), ic = mod(C, icn);
     return at(n.input(0), {N, ic, H * b + div(blk, b), W * b + mod(blk, b)});
   }
+  if (op == "QuantizeLinear" || op == "DequantizeLinear") {
+    // The scale and zero point of element idx: one for the tensor, one per
+    // slice along `axis` (1-D), or one per block of `block_size` along axis.
+    int64_t rank = static_cast<int64_t>(idx.size());
+    int64_t ax = normAxis(n.attrInt("axis", 1), rank), block = n.attrInt("block_size", 0);
+    auto param = [&](size_t i) -> ExprRef {
+      std::vector<int64_t> pe = inExt(i);
+      if (numElements(pe) == 1 && (pe.size() <= 1 || block == 0))
+        return at(n.input(i), std::vector<ExprRef>(pe.size(), intImm(0)));
+      if (ax < 0 || ax >= rank) unsupported(n.describe(), ": ", op, " axis out of range");
+      if (block <= 0) {
+        if (pe.size() != 1 || pe[0] != outExt[static_cast<size_t>(ax)])
+          unsupported(n.describe(), ": ", op, " parameter of shape not matching axis ", ax);
+        return at(n.input(i), {idx[static_cast<size_t>(ax)]});
+      }
+      if (static_cast<int64_t>(pe.size()) != rank) unsupported(n.describe(), ": blocked ", op, " parameter rank");
+      std::vector<ExprRef> pi = idx;
+      pi[static_cast<size_t>(ax)] = binary(BinOp::Div, idx[static_cast<size_t>(ax)], intImm(block));
+      return at(n.input(i), pi);
+    };
+    auto isQuant = [](DType d) {
+      return d == DType::UInt8 || d == DType::Int8 || d == DType::UInt16 || d == DType::Int16 || d == DType::Int32;
+    };
+    auto widen = [](ExprRef v) { return isHalfLike(v->type.scalar) ? cast(Type{DType::Float32, 1}, v) : v; };
+    ExprRef x = at(n.input(0), idx);
+    ExprRef sc = widen(param(1));
+    bool hasZp = n.numInputs() > 2 && n.input(2);
+    DType out = n.output(0)->type().dtype;
+    Type f64{DType::Float64, 1}, f32t{DType::Float32, 1};
+    if (op == "QuantizeLinear") {
+      // saturate(round_half_even(x / scale) + zero_point), NaN -> 0; the
+      // quotient is rounded to x's type, the sum is exact in f64.
+      if (!isFloat(x->type.scalar) || !isQuant(out)) unsupported(n.describe(), ": QuantizeLinear to ", dtypeName(out));
+      DType xt = x->type.scalar;
+      x = widen(x);
+      if (sc->type != x->type) sc = cast(x->type, sc);
+      ExprRef qt = binary(BinOp::Div, x, sc);
+      if (isHalfLike(xt)) qt = cast(Type{DType::Float32, 1}, cast(Type{xt, 1}, qt));
+      ExprRef q = cast(f64, call(Intrinsic::Round, {qt}));
+      if (hasZp) q = q + cast(f64, param(2));
+      return castExpr(q, out);
+    }
+    // (x - zero_point) in f32, times the scale, rounded to the scale's type.
+    if (!isQuant(x->type.scalar) || !isFloat(out)) unsupported(n.describe(), ": DequantizeLinear from ", dtypeName(x->type.scalar));
+    ExprRef d = cast(f32t, x);
+    if (hasZp) d = d - cast(f32t, param(2));
+    if (sc->type != d->type) d = cast(sc->type, d);
+    ExprRef y = d * sc;
+    return y->type.scalar == out ? y : cast(Type{out, 1}, y);
+  }
   // CastLike reads only its first operand's values (the second gives the dtype).
   if (op == "CastLike") return castExpr(at(n.input(0), broadcastIndex(idx, inExt(0))), n.output(0)->type().dtype);
   // Elementwise and broadcast ops.
