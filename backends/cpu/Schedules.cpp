@@ -40,6 +40,7 @@ const std::map<std::string, TemplateFn>& templates() {
       {"Softmax", scheduleSoftmax},
       {"LogSoftmax", scheduleSoftmax},
       {"LayerNormalization", scheduleLayerNorm},
+      {"DynamicQuantizeLinear", scheduleDynamicQuantize},
   };
   return t;
 }

@@ -54,6 +54,7 @@ kernel::StmtRef scheduleConv(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef schedulePool(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleSoftmax(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleLayerNorm(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleDynamicQuantize(const GroupInfo& g, ScheduleContext& ctx);
 
 // Shared by templates: the nodes after the anchor (the epilogue) and the
 // builder that inlines everything but the anchor.
