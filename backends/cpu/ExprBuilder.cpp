@@ -294,7 +294,7 @@ bool canInline(const Node& n) {
   static const std::set<std::string> kInjective = {"Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose",
                                                    "Expand",  "Identity", "Slice", "Concat",   "Pad",
                                                    "Tile",    "Gather",   "DepthToSpace", "SpaceToDepth",
-                                                   "GatherElements", "Trilu"};
+                                                   "GatherElements", "Trilu", "OneHot", "EyeLike"};
   const OpDef* d = n.def();
   if (!d) return false;
   if (n.numOutputs() != 1) return false;
@@ -482,6 +482,29 @@ ExprRef ExprBuilder::nodeAt(const Node& n, const std::vector<ExprRef>& idx) {
     int64_t icn = ie[1];
     ExprRef blk = div(C, icn), ic = mod(C, icn);
     return at(n.input(0), {N, ic, H * b + div(blk, b), W * b + mod(blk, b)});
+  }
+  if (op == "EyeLike") {
+    // out[i, j] = (j - i == k) ? 1 : 0; the input gives only the shape.
+    if (idx.size() != 2) unsupported(n.describe(), ": EyeLike of rank ", idx.size());
+    Type t = scalarType(n.output(0)->type().dtype);
+    ExprRef diag = binary(BinOp::EQ, idx[1] - idx[0], intImm(n.attrInt("k", 0)));
+    return select(diag, constant(t, 1), constant(t, 0));
+  }
+  if (op == "OneHot") {
+    // out[.., a, ..] = values[indices[.., ..] (+ depth if negative) == a].
+    int64_t rank = static_cast<int64_t>(idx.size());
+    int64_t ax = normAxis(n.attrInt("axis", -1), rank);
+    if (ax < 0 || ax >= rank) unsupported(n.describe(), ": OneHot axis out of range");
+    if (numElements(inExt(2)) != 2) unsupported(n.describe(), ": OneHot values must hold 2 elements");
+    int64_t depth = outExt[static_cast<size_t>(ax)];
+    std::vector<ExprRef> ii = idx;
+    ii.erase(ii.begin() + ax);
+    ExprRef k = at(n.input(0), ii);
+    k = isFloat(k->type.scalar) ? castExpr(k, DType::Int64) : (k->type.scalar == DType::Int64 ? k : cast(i64(), k));
+    k = select(binary(BinOp::LT, k, intImm(0)), k + intImm(depth), k);
+    std::vector<int64_t> ve = inExt(2);
+    auto value = [&](int64_t v) { return at(n.input(2), delinearize(intImm(v), ve)); };
+    return select(binary(BinOp::EQ, k, idx[static_cast<size_t>(ax)]), value(1), value(0));
   }
   if (op == "QuantizeLinear" || op == "DequantizeLinear") {
     // The scale and zero point of element idx: one for the tensor, one per
