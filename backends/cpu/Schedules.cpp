@@ -41,6 +41,9 @@ const std::map<std::string, TemplateFn>& templates() {
       {"LogSoftmax", scheduleSoftmax},
       {"LayerNormalization", scheduleLayerNorm},
       {"DynamicQuantizeLinear", scheduleDynamicQuantize},
+      {"MatMulInteger", scheduleQuantizedMatMul},
+      {"QLinearMatMul", scheduleQuantizedMatMul},
+      {"ConvInteger", scheduleConvInteger},
   };
   return t;
 }

@@ -55,6 +55,8 @@ kernel::StmtRef schedulePool(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleSoftmax(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleLayerNorm(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleDynamicQuantize(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleQuantizedMatMul(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleConvInteger(const GroupInfo& g, ScheduleContext& ctx);
 
 // Shared by templates: the nodes after the anchor (the epilogue) and the
 // builder that inlines everything but the anchor.
