@@ -267,8 +267,9 @@ ExprRef elementwiseExpr(const Node& n, const std::vector<ExprRef>& a) {
   if (op == "Celu") {
     if (!fl) unsupported(n.describe(), ": Celu on ", dtypeName(x()->type.scalar));
     double al = n.attrFloat("alpha", 1.0);
-    ExprRef em1 = call1(Intrinsic::Exp, bin(BinOp::Div, x(), f(al))) - f(1);
-    return kernel::max(f(0), x()) + kernel::min(f(0), f(al) * em1);
+    ExprRef em1 = f(al) * (call1(Intrinsic::Exp, bin(BinOp::Div, x(), f(al))) - f(1));
+    // max(0, x) + min(0, em1) as std::max/min compute them (NaN gives 0, like the reference).
+    return select(bin(BinOp::LT, f(0), x()), x(), f(0)) + select(bin(BinOp::LT, em1, f(0)), em1, f(0));
   }
   if (auto it = kBinary.find(op); it != kBinary.end()) {
     if ((op == "Max" || op == "Min") && fl) {
@@ -500,7 +501,11 @@ ExprRef ExprBuilder::nodeAt(const Node& n, const std::vector<ExprRef>& idx) {
     std::vector<ExprRef> ii = idx;
     ii.erase(ii.begin() + ax);
     ExprRef k = at(n.input(0), ii);
-    k = isFloat(k->type.scalar) ? castExpr(k, DType::Int64) : (k->type.scalar == DType::Int64 ? k : cast(i64(), k));
+    // Float indices truncate; NaN hits no position.
+    if (isFloat(k->type.scalar))
+      k = select(call1(Intrinsic::IsNaN, k), intImm(depth), castExpr(k, DType::Int64));
+    else if (k->type.scalar != DType::Int64)
+      k = cast(i64(), k);
     k = select(binary(BinOp::LT, k, intImm(0)), k + intImm(depth), k);
     std::vector<int64_t> ve = inExt(2);
     auto value = [&](int64_t v) { return at(n.input(2), delinearize(intImm(v), ve)); };
