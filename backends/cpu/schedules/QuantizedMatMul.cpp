@@ -2,16 +2,20 @@
 // (u8/i8 operands, numpy batching, zero points and scales per tensor, per row
 // of A or per column of B).
 //
-// Note on the loop nest: one output row is the parallel unit; its i32
-// accumulators live in a per-thread row buffer, and the k loop adds
-// (A[m, k] - a_zp) * (B[k, :] - b_zp) to it one vector of columns at a time.
+// Note on the loop nest: one output row is the parallel unit; it is cut into
+// blocks of tile_n columns whose i32 accumulators live in a per-thread buffer,
+// and the k loop adds (A[m, k] - a_zp) * (B[k, n] - b_zp) to a block one
+// vector of columns at a time.
 //
 //   for (b, m)                                     (parallel)
-//     acc[:] = 0
-//     for k in K:  a = A[b, m, k] - a_zp[m];  acc[n] += a * (B[b, k, n] - b_zp[n])   (n vectorized)
+//     for n0 in 0..N step tile_n                   (+ an edge block)
+//       acc[:] = 0
+//       for k in K:  a = A[b, m, k] - a_zp[m];  acc[j] += a * (B[b, k, n0+j] - b_zp[n0+j])   (j vectorized)
 //     MatMulInteger:  Y[b, m, n] = epilogue(acc[n])
 //     QLinearMatMul:  Y[b, m, n] = saturate(round_half_even(acc[n] * mult[m, n] + y_zp)),
 //                     mult = round(round(a_scale * b_scale) / y_scale) in the scales' type
+#include <algorithm>
+
 #include "../Schedules.h"
 #include "dlc/support/Error.h"
 
@@ -61,6 +65,7 @@ StmtRef scheduleQuantizedMatMul(const GroupInfo& g, ScheduleContext& ctx) {
     unsupported(mm.describe(), ": QLinearMatMul with a non-scalar y_scale or y_zero_point");
 
   int lanes = static_cast<int>(ctx.knob(g, "vector_lanes", ctx.spec.floatLanes()));
+  int64_t tileN = std::max<int64_t>(1, std::min(N, ctx.knob(g, "tile_n", 256)));
   int64_t batchTotal = numElements(batch);
   double flops = 2.0 * batchTotal * M * N * K;
   LoopKind kind = flops >= ctx.knob(g, "parallel_min_flops", 1 << 16) && batchTotal * M > 1 ? LoopKind::Parallel
@@ -74,38 +79,48 @@ StmtRef scheduleQuantizedMatMul(const GroupInfo& g, ScheduleContext& ctx) {
       idx.push_back(std::move(c));
       return linearize(idx, ext);
     };
-    BufferRef acc = makeBuffer("acc", DType::Int32, N, MemScope::Local);
-    std::vector<StmtRef> body;
-    body.push_back(vectorizedLoop("n", N, lanes, [&](const ExprRef& n) { return store(acc, n, intImm(0, i32t)); }));
-    Var a = makeVar("a", i32t);
-    body.push_back(loop("k", K, LoopKind::Serial, [&](const ExprRef& k) {
-      ExprRef av = centered(load(Ab.buffer, index(aBatch, aExt, m, k)), aZp, M, m, "a_zero_point");
-      return letStmt(a, av, vectorizedLoop("n", N, lanes, [&](const ExprRef& n) {
-        ExprRef bv = centered(load(Bb.buffer, index(bBatch, bExt, k, n)), bZp, N, n, "b_zero_point");
-        return store(acc, n, load(acc, n) + varRef(a) * bv);
+    // One block of `width` columns from n0.
+    auto block = [&](const ExprRef& n0, int64_t width) {
+      BufferRef acc = makeBuffer("acc", DType::Int32, width, MemScope::Local);
+      std::vector<StmtRef> body;
+      body.push_back(vectorizedLoop("j", width, lanes, [&](const ExprRef& j) { return store(acc, j, intImm(0, i32t)); }));
+      Var a = makeVar("a", i32t);
+      body.push_back(loop("k", K, LoopKind::Serial, [&](const ExprRef& k) {
+        ExprRef av = centered(load(Ab.buffer, index(aBatch, aExt, m, k)), aZp, M, m, "a_zero_point");
+        return letStmt(a, av, vectorizedLoop("j", width, lanes, [&](const ExprRef& j) {
+          ExprRef n = n0 + j;
+          ExprRef bv = centered(load(Bb.buffer, index(bBatch, bExt, k, n)), bZp, N, n, "b_zero_point");
+          return store(acc, j, load(acc, j) + varRef(a) * bv);
+        }));
       }));
-    }));
-    body.push_back(vectorizedLoop("n", N, lanes, [&](const ExprRef& n) {
-      std::vector<ExprRef> oidx = b;
-      oidx.push_back(m);
-      oidx.push_back(n);
-      ExprRef v = load(acc, n);
-      if (!qlinear) return storeThroughEpilogue(g, ctx, oidx, v);
-      // The multiplier rounded like the scales' type, then the sum in f64.
-      Type st{sd, 1}, wide{isFloat(sd) && sd != DType::Float64 ? DType::Float32 : DType::Float64, 1};
-      auto w = [&](ExprRef e) { return e->type == wide ? e : cast(wide, e); };
-      auto rnd = [&](ExprRef e) { return sd == wide.scalar ? e : w(cast(st, e)); };
-      ExprRef mult = rnd(binary(BinOp::Div, rnd(w(perSlice(mm.input(1), M, m, "a_scale")) *
-                                                w(perSlice(mm.input(4), N, n, "b_scale"))),
-                                w(params.load(mm.input(6), std::vector<ExprRef>(staticExtents(*mm.input(6)).size(), intImm(0))))));
-      Type f64{DType::Float64, 1};
-      ExprRef zp = params.load(mm.input(7), std::vector<ExprRef>(staticExtents(*mm.input(7)).size(), intImm(0)));
-      ExprRef y = call(Intrinsic::Round, {cast(f64, v) * cast(f64, mult) + cast(f64, zp)});
-      double lo = out == DType::UInt8 ? 0 : -128, hi = out == DType::UInt8 ? 255 : 127;
-      y = kernel::min(kernel::max(y, floatImm(lo, f64)), floatImm(hi, f64));
-      return store(Yb->buffer, linearize(oidx, yExt), cast(Type{out, 1}, y));
-    }));
-    return allocate(acc, seq(body));
+      body.push_back(vectorizedLoop("j", width, lanes, [&](const ExprRef& j) {
+        ExprRef n = n0 + j;
+        std::vector<ExprRef> oidx = b;
+        oidx.push_back(m);
+        oidx.push_back(n);
+        ExprRef v = load(acc, j);
+        if (!qlinear) return storeThroughEpilogue(g, ctx, oidx, v);
+        // The multiplier rounded like the scales' type, then the sum in f64.
+        Type st{sd, 1}, wide{isFloat(sd) && sd != DType::Float64 ? DType::Float32 : DType::Float64, 1};
+        auto w = [&](ExprRef e) { return e->type == wide ? e : cast(wide, e); };
+        auto rnd = [&](ExprRef e) { return sd == wide.scalar ? e : w(cast(st, e)); };
+        ExprRef mult = rnd(binary(BinOp::Div, rnd(w(perSlice(mm.input(1), M, m, "a_scale")) *
+                                                  w(perSlice(mm.input(4), N, n, "b_scale"))),
+                                  w(params.load(mm.input(6), std::vector<ExprRef>(staticExtents(*mm.input(6)).size(), intImm(0))))));
+        Type f64{DType::Float64, 1};
+        ExprRef zp = params.load(mm.input(7), std::vector<ExprRef>(staticExtents(*mm.input(7)).size(), intImm(0)));
+        ExprRef y = call(Intrinsic::Round, {cast(f64, v) * cast(f64, mult) + cast(f64, zp)});
+        double lo = out == DType::UInt8 ? 0 : -128, hi = out == DType::UInt8 ? 255 : 127;
+        y = kernel::min(kernel::max(y, floatImm(lo, f64)), floatImm(hi, f64));
+        return store(Yb->buffer, linearize(oidx, yExt), cast(Type{out, 1}, y));
+      }));
+      return allocate(acc, seq(body));
+    };
+    int64_t full = N / tileN, rest = N - full * tileN;
+    std::vector<StmtRef> blocks;
+    if (full > 0) blocks.push_back(loop("nb", full, LoopKind::Serial, [&](const ExprRef& j) { return block(j * tileN, tileN); }));
+    if (rest > 0) blocks.push_back(block(intImm(full * tileN), rest));
+    return seq(blocks);
   });
 }
 
