@@ -225,8 +225,13 @@ ExprRef elementwiseExpr(const Node& n, const std::vector<ExprRef>& a) {
     if (!fl && a.at(1)->type.scalar == DType::UInt64)
       unsupported(n.describe(), ": Pow with a uint64 exponent has no CPU schedule");
     if (!fl) {
-      // Integers: exact and wrapping, computed in i64 and wrapped to the base's width.
-      ExprRef r = call(Intrinsic::Pow, {cast(i64(), a.at(0)), cast(i64(), a.at(1))});
+      if (x()->type.scalar == DType::Bool || a.at(1)->type.scalar == DType::Bool)
+        unsupported(n.describe(), ": Pow on bool has no CPU schedule");
+      // Integers: exact and wrapping, computed in i64 and wrapped to the base's
+      // width. A u32 base is sign-extended (same value mod 2^32), so that its
+      // maximum is -1 for negative exponents, as the reference compares it.
+      ExprRef base = x()->type.scalar == DType::UInt32 ? cast(Type{DType::Int32, 1}, x()) : x();
+      ExprRef r = call(Intrinsic::Pow, {cast(i64(), base), cast(i64(), a.at(1))});
       return cast(x()->type, r);
     }
     ExprRef e = a.at(1)->type == x()->type ? a.at(1) : cast(x()->type, a.at(1));
