@@ -12,7 +12,7 @@
 //       acc[:] = 0
 //       for k in K:  a = A[b, m, k] - a_zp[m];  acc[j] += a * (B[b, k, n0+j] - b_zp[n0+j])   (j vectorized)
 //     MatMulInteger:  Y[b, m, n] = epilogue(acc[n])
-//     QLinearMatMul:  Y[b, m, n] = saturate(round_half_even(acc[n] * mult[m, n] + y_zp)),
+//     QLinearMatMul:  Y[b, m, n] = epilogue(saturate(round_half_even(acc[n] * mult[m, n] + y_zp))),
 //                     mult = round(round(a_scale * b_scale) / y_scale) in the scales' type
 #include <algorithm>
 
@@ -54,13 +54,10 @@ StmtRef scheduleQuantizedMatMul(const GroupInfo& g, ScheduleContext& ctx) {
   };
   const ValueBuffer& Ab = ctx.buffers.at(A);
   const ValueBuffer& Bb = ctx.buffers.at(B);
-  const ValueBuffer* Yb = qlinear ? &ctx.buffers.at(mm.output(0)) : nullptr;
   DType sd = qlinear ? mm.input(1)->type().dtype : DType::Float32;
   DType out = mm.output(0)->type().dtype;
   if (qlinear && (!isFloat(sd) || (out != DType::UInt8 && out != DType::Int8)))
     unsupported(mm.describe(), ": QLinearMatMul to ", dtypeName(out), " has no CPU schedule");
-  if (qlinear && g.nodes.size() != 1)
-    unsupported(mm.describe(), ": QLinearMatMul with a fused epilogue has no CPU schedule");
   if (qlinear && (numElements(staticExtents(*mm.input(6))) != 1 || numElements(staticExtents(*mm.input(7))) != 1))
     unsupported(mm.describe(), ": QLinearMatMul with a non-scalar y_scale or y_zero_point");
 
@@ -112,7 +109,7 @@ StmtRef scheduleQuantizedMatMul(const GroupInfo& g, ScheduleContext& ctx) {
         ExprRef y = call(Intrinsic::Round, {cast(f64, v) * cast(f64, mult) + cast(f64, zp)});
         double lo = out == DType::UInt8 ? 0 : -128, hi = out == DType::UInt8 ? 255 : 127;
         y = kernel::min(kernel::max(y, floatImm(lo, f64)), floatImm(hi, f64));
-        return store(Yb->buffer, linearize(oidx, yExt), cast(Type{out, 1}, y));
+        return storeThroughEpilogue(g, ctx, oidx, cast(Type{out, 1}, y));
       }));
       return allocate(acc, seq(body));
     };
