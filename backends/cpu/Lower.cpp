@@ -172,7 +172,9 @@ std::unordered_map<const Value*, ValueBuffer> assignBuffers(const Function& f, c
     if (!v || bufs.count(v)) return;
     std::vector<int64_t> ext = staticExtents(*v);
     DType d = v->type().dtype;
-    bufs[v] = ValueBuffer{makeBuffer(bufferName(v), d, numElements(ext)), ext};
+    bufs[v] = ValueBuffer{makeBuffer(bufferName(v), d, numElements(ext)), ext, nullptr};
+    if (v->producer() && hasDataDependentShape(*v->producer()))
+      bufs[v].shape = makeBuffer(bufferName(v) + "_shape", DType::Int64, static_cast<int64_t>(ext.size()));
   };
   for (const Value* a : f.arguments()) add(a);
   for (const GroupInfo& g : groups)
@@ -249,13 +251,32 @@ CompiledModule lowerModule(const Module& input, const LowerOptions& o) {
     ids[v] = id;
     return id;
   };
-  std::unordered_map<const Buffer*, const Value*> valueOf;
-  for (const auto& [v, vb] : bufs) valueOf[vb.buffer.get()] = v;
+  // The i64[rank] buffer a data-dependent shape is written to, checked by the runtime.
+  auto shapeIdOf = [&](const Value* v) {
+    uint32_t data = idOf(v);
+    if (plan.buffers[data].shapeCheck != runtime::kNoBuffer) return plan.buffers[data].shapeCheck;
+    runtime::PlanBuffer b;
+    b.kind = runtime::BufferKind::Intermediate;
+    b.dtype = runtime::ElemType::Int64;
+    b.extents = {static_cast<int64_t>(plan.buffers[data].extents.size())};
+    b.name = v->name() + ".shape";
+    b.bytes = static_cast<uint64_t>(b.extents[0]) * 8;
+    uint32_t id = static_cast<uint32_t>(plan.buffers.size());
+    plan.buffers.push_back(b);
+    plan.buffers[data].shapeCheck = id;
+    return id;
+  };
+  std::unordered_map<const Buffer*, const Value*> valueOf, shapeOf;
+  for (const auto& [v, vb] : bufs) {
+    valueOf[vb.buffer.get()] = v;
+    if (vb.shape) shapeOf[vb.shape.get()] = v;
+  }
   for (const Value* a : f.arguments()) idOf(a);
   for (size_t i = 0; i < out.kernels.size(); ++i) {
     runtime::PlanStep step;
     step.kernel = static_cast<uint32_t>(i);
-    for (const BufferRef& p : out.kernels[i].params) step.args.push_back(idOf(valueOf.at(p.get())));
+    for (const BufferRef& p : out.kernels[i].params)
+      step.args.push_back(shapeOf.count(p.get()) ? shapeIdOf(shapeOf.at(p.get())) : idOf(valueOf.at(p.get())));
     plan.steps.push_back(step);
   }
   // Outputs: a value returned twice, or an input or constant returned, is copied.
@@ -265,6 +286,7 @@ CompiledModule lowerModule(const Module& input, const LowerOptions& o) {
     if (v->kind() != Value::Kind::Result || seen.count(v)) {
       runtime::PlanBuffer b = plan.buffers[id];
       b.kind = runtime::BufferKind::Output;
+      b.shapeCheck = runtime::kNoBuffer;  // checked where it is computed
       uint32_t copy = static_cast<uint32_t>(plan.buffers.size());
       plan.buffers.push_back(b);
       plan.steps.push_back({runtime::kCopyStep, {id, copy}});

@@ -40,7 +40,16 @@ using KnobValues = std::map<std::string, int64_t>;
 struct ValueBuffer {
   BufferRef buffer;
   std::vector<int64_t> extents;
+  // For the output of an op whose shape depends on the data: an i64[rank]
+  // buffer its kernel writes the shape it computed into (the runtime checks it
+  // against `extents`, the static shape compiled for). Null otherwise.
+  BufferRef shape;
 };
+
+// Ops whose output shape depends on their input values (NonZero, Compress,
+// Unique, NonMaxSuppression). The CPU targets compile them for the static
+// shape the model states and check it at run time.
+bool hasDataDependentShape(const Node& n);
 
 // Static extents of a value (the lowering requires static shapes).
 std::vector<int64_t> staticExtents(const Value& v);

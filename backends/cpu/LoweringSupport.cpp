@@ -1,5 +1,8 @@
 // Index arithmetic and loop helpers shared by the CPU schedule templates.
 #include "Lowering.h"
+
+#include <set>
+
 #include "dlc/support/Error.h"
 
 namespace dlc::cpu {
@@ -11,6 +14,11 @@ std::vector<int64_t> staticExtents(const Value& v) {
   std::vector<int64_t> e;
   for (const Dim& d : t.shape) e.push_back(d.value);
   return e;
+}
+
+bool hasDataDependentShape(const Node& n) {
+  static const std::set<std::string> kOps = {"NonZero", "Compress", "Unique", "NonMaxSuppression"};
+  return kOps.count(n.op()) != 0;
 }
 
 int64_t numElements(const std::vector<int64_t>& extents) {

@@ -51,9 +51,26 @@ kernel::StmtRef scheduleReduce(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleArgReduce(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleMatMul(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleConv(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleConvTranspose(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleDeformConv(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef schedulePool(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleMaxUnpool(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleSoftmax(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleLayerNorm(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleDet(const GroupInfo& g, ScheduleContext& ctx);
+// DFT and STFT (Dft.cpp).
+kernel::StmtRef scheduleDft(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleStft(const GroupInfo& g, ScheduleContext& ctx);
+// Data-dependent output shapes, checked at run time (DataDependent.cpp).
+kernel::StmtRef scheduleNonZero(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleCompress(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleUnique(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleNonMaxSuppression(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleResize(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleGridSample(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleAffineGrid(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleRoiAlign(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleCol2Im(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleDynamicQuantize(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleQuantizedMatMul(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleConvInteger(const GroupInfo& g, ScheduleContext& ctx);

@@ -9,8 +9,12 @@
 //
 // A step calls kernels[k](args, env) with args = the step's buffer ids mapped
 // through that table; a copy step (kCopyStep) memcpys args[0] to args[1].
+// After a step that computes a data-dependent shape (PlanBuffer::shapeCheck),
+// the shape it wrote is compared with the static one the model was compiled
+// for, and the run fails naming both if they differ.
 #include "Instance.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -68,6 +72,12 @@ Instance::Instance(std::shared_ptr<const Model> model, std::shared_ptr<ThreadPoo
   for (const PlanStep& s : p.steps) {
     argBegin_.push_back(argPtr_.size());
     argPtr_.insert(argPtr_.end(), s.args.size(), nullptr);
+    std::vector<uint32_t> checks;
+    for (uint32_t a : s.args) {
+      uint32_t sc = p.buffers[a].shapeCheck;
+      if (sc != kNoBuffer && std::find(s.args.begin(), s.args.end(), sc) != s.args.end()) checks.push_back(a);
+    }
+    shapeChecks_.push_back(std::move(checks));
   }
 }
 
@@ -121,10 +131,22 @@ void Instance::run() {
     } else {
       d.kernels[s.kernel](args, &env_);
     }
+    for (uint32_t id : shapeChecks_[i]) checkShape(id);
     if (profiling_)
       stepNs_[i] = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count());
   }
   hasRun_ = true;
+}
+
+void Instance::checkShape(uint32_t id) const {
+  const Plan& p = model_->plan();
+  const PlanBuffer& b = p.buffers[id];
+  const int64_t* got = static_cast<const int64_t*>(bufferPtr_[b.shapeCheck]);
+  if (std::equal(b.extents.begin(), b.extents.end(), got)) return;
+  std::string dims;
+  for (size_t k = 0; k < b.extents.size(); ++k) dims += (k ? "x" : "") + std::to_string(got[k]);
+  fail(DLC_ERROR_MISMATCH, "'" + b.name + "' depends on the input data and came out " + elemName(b.dtype) + "[" + dims +
+                               "], but the model was compiled for " + typeString(b));
 }
 
 const void* Instance::output(size_t index) const {

@@ -47,6 +47,7 @@ class Instance {
   const std::vector<uint64_t>& profile() const { return stepNs_; }
 
  private:
+  void checkShape(uint32_t buffer) const;  // throws DLC_ERROR_MISMATCH
   std::shared_ptr<const Model> model_;
   std::shared_ptr<ThreadPool> pool_;
   DlcKernelEnv env_{};
@@ -57,6 +58,7 @@ class Instance {
   std::vector<void*> bufferPtr_;           // per plan buffer; inputs filled in at run()
   std::vector<void*> argPtr_;              // every step's args, flattened
   std::vector<size_t> argBegin_;           // per step, into argPtr_
+  std::vector<std::vector<uint32_t>> shapeChecks_;  // per step: buffers whose computed shape it checks
   bool hasRun_ = false;
   bool profiling_ = false;
   std::vector<uint64_t> stepNs_;

@@ -473,6 +473,24 @@ def run_errors(c):
     expect_error(c.dlc("run", m, "--inputs", wrong), 1, "'z'")
 
 
+@case
+def run_data_dependent_shape(c):
+    """A NonZero compiled for x86 for its declared shape: right data runs, other data is refused."""
+    import numpy as np
+    m = c.path("nonzero.dlcir")
+    with open(m, "w") as f:
+        f.write("module @nz {\n  func @main(%x: tensor<2x2xf32>) {\n"
+                "    %idx = NonZero(%x) : tensor<2x3xi64>\n    return %idx\n  }\n}\n")
+    three, two, out = c.path("three.npz"), c.path("two.npz"), c.path("nz_out.npz")
+    np.savez(three, x=np.array([[1, 0], [2, 3]], np.float32))
+    np.savez(two, x=np.array([[1, 0], [0, 3]], np.float32))
+    expect_ok(c.dlc("run", m, "--target=x86", "--inputs", three, "-o", out))
+    got = np.load(out)["idx"]
+    check(got.tolist() == [[0, 1, 1], [0, 0, 1]], f"expected the indices of the non-zeros, got {got.tolist()}")
+    expect_error(c.dlc("run", m, "--target=x86", "--inputs", two), 1, "'idx'", "i64[2x2]",
+                 "compiled for i64[2x3]")
+
+
 # ---- ONNX (registered only when the ONNX frontend is built) -----------------------
 
 

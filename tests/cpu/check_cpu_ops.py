@@ -72,6 +72,14 @@ def cases():
         conv_case("conv_grouped", (2, 8, 7, 7), 12, 3, pad=1, group=4),
         conv_case("conv_dilated_residual", (1, 4, 11, 11), 8, 3, pad=2, dil=2, residual=True, act="Relu"),
         conv_case("conv_s2_nopad_tail", (1, 5, 13, 17), 6, 3, stride=2),
+        Case("convtranspose_s2_group_relu",
+             [helper.make_node("ConvTranspose", ["x", "w", "b"], ["c"], group=2, strides=[2, 2], pads=[1, 0, 1, 1],
+                               output_padding=[1, 0]),
+              helper.make_node("Relu", ["c"], ["y"])],
+             {"x": rand(1, 4, 6, 19)}, ["y"], {"w": rand(4, 3, 3, 3) * 0.3, "b": rand(6)}),
+        Case("convtranspose_3d_dilated",
+             [helper.make_node("ConvTranspose", ["x", "w"], ["y"], strides=[1, 1, 2], dilations=[1, 2, 1])],
+             {"x": rand(1, 2, 3, 4, 10)}, ["y"], {"w": rand(2, 2, 2, 3, 3) * 0.3}),
         Case("gemm_transb_bias_relu",
              [helper.make_node("Gemm", ["x", "w", "b"], ["g"], transB=1, alpha=0.5, beta=2.0),
               helper.make_node("Relu", ["g"], ["y"])],
@@ -94,6 +102,17 @@ def cases():
              [helper.make_node("AveragePool", ["x"], ["y"], kernel_shape=[2, 2], pads=[1, 1, 0, 0],
                                count_include_pad=1)],
              {"x": rand(2, 2, 6, 7)}, ["y"]),
+        Case("maxpool_3d_s2",
+             [helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[2, 2, 3], strides=[2, 2, 1],
+                               pads=[1, 0, 1, 0, 1, 1])],
+             {"x": rand(1, 2, 5, 6, 18)}, ["y"]),
+        Case("avgpool_3d_include_pad",
+             [helper.make_node("AveragePool", ["x"], ["y"], kernel_shape=[3, 2, 3], pads=[1, 1, 1, 1, 0, 1],
+                               count_include_pad=1)],
+             {"x": rand(2, 2, 4, 5, 17)}, ["y"]),
+        Case("lppool_p3",
+             [helper.make_node("LpPool", ["x"], ["y"], kernel_shape=[3, 2], p=3, strides=[2, 1], pads=[1, 0, 1, 1])],
+             {"x": rand(1, 3, 9, 20)}, ["y"], opset=18),
         Case("global_avgpool_flatten",
              [helper.make_node("GlobalAveragePool", ["x"], ["p"]), helper.make_node("Flatten", ["p"], ["y"])],
              {"x": rand(1, 16, 7, 7)}, ["y"]),
@@ -190,7 +209,49 @@ def cases():
              {"hundred": np.array(100.0, np.float32), "seven": np.array(-7, np.int32),
               "two": np.array(2, np.uint32)}),
     ]
+    out += resample_cases()
     return out
+
+
+def resample_cases():
+    """Resize, GridSample, AffineGrid, RoiAlign and Col2Im templates."""
+    x = rand(2, 3, 9, 11)
+    grid = (RNG.random((2, 5, 7, 2)) * 2.4 - 1.2).astype(np.float32)
+    rois = np.array([[0, 0, 6, 6], [1.5, 2.2, 8.4, 7.9], [-2, -1, 4, 12]], np.float32)
+    f32 = lambda *v: np.array(v, np.float32)
+    i64 = lambda *v: np.array(v, np.int64)
+    return [
+        Case("resize_linear_up", [helper.make_node("Resize", ["x", "", "s"], ["y"], mode="linear")],
+             {"x": x}, ["y"], {"s": f32(1, 1, 1.7, 2.2)}, opset=19),
+        Case("resize_cubic_antialias_down",
+             [helper.make_node("Resize", ["x", "", "s"], ["y"], mode="cubic", antialias=1)],
+             {"x": x}, ["y"], {"s": f32(1, 1, 0.6, 0.5)}, opset=19),
+        Case("resize_nearest_sizes_relu",
+             [helper.make_node("Resize", ["x", "", "", "z"], ["r"], mode="nearest"),
+              helper.make_node("Relu", ["r"], ["y"])], {"x": x}, ["y"], {"z": i64(2, 3, 20, 17)}, opset=19),
+        Case("resize_crop_and_resize",
+             [helper.make_node("Resize", ["x", "roi", "", "z"], ["y"], mode="linear",
+                               coordinate_transformation_mode="tf_crop_and_resize", extrapolation_value=2.0)],
+             {"x": x}, ["y"], {"roi": f32(0, 0, -0.1, 0.2, 1, 1, 0.9, 1.3), "z": i64(2, 3, 7, 8)}, opset=19),
+        Case("gridsample_bilinear_zeros", [helper.make_node("GridSample", ["x", "g"], ["y"], mode="linear")],
+             {"x": x, "g": grid}, ["y"], opset=20),
+        Case("gridsample_cubic_align_corners",
+             [helper.make_node("GridSample", ["x", "g"], ["y"], mode="cubic", align_corners=1)],
+             {"x": x, "g": grid}, ["y"], opset=20),
+        Case("gridsample_bilinear_border",
+             [helper.make_node("GridSample", ["x", "g"], ["y"], mode="linear", padding_mode="border")],
+             {"x": x, "g": grid}, ["y"], opset=20),
+        Case("gridsample_nearest_reflection",
+             [helper.make_node("GridSample", ["x", "g"], ["y"], mode="nearest", padding_mode="reflection")],
+             {"x": x, "g": grid}, ["y"], opset=20),
+        Case("affine_grid_2d", [helper.make_node("AffineGrid", ["t", "n"], ["y"])],
+             {"t": rand(2, 2, 3)}, ["y"], {"n": i64(2, 3, 6, 7)}, opset=20),
+        Case("roialign_avg", [helper.make_node("RoiAlign", ["x", "r", "b"], ["y"], output_height=3, output_width=4,
+                                               sampling_ratio=2, spatial_scale=0.9)],
+             {"x": x, "r": rois, "b": i64(0, 1, 1)}, ["y"], opset=16),
+        Case("col2im_strided", [helper.make_node("Col2Im", ["x", "i", "k"], ["y"], strides=[2, 1], pads=[1, 0, 1, 1])],
+             {"x": rand(2, 3 * 6, 5 * 6)}, ["y"], {"i": i64(9, 7), "k": i64(2, 3)}, opset=18),
+    ]
 
 
 def main():

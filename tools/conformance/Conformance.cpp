@@ -21,8 +21,8 @@
 #include <iomanip>
 #include <map>
 #include <optional>
-#include <set>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include <boost/filesystem.hpp>
@@ -47,6 +47,8 @@ struct Options {
   int jobs = 2;
   int timeoutSec = 120;
   double expectPassRate = -1;
+  std::string compareWith;  // --compare-with: another target's --json output
+  std::string knownGaps;    // --known-gaps: tests allowed to pass there and not here
   bool verbose = false;
 };
 
@@ -54,12 +56,18 @@ const char* kUsage =
     "usage: dlc-conformance DIR [--target=NAME] [--filter=REGEX] [--json=FILE]\n"
     "                       [--jobs=N] [--timeout=SECONDS] [--rtol=X] [--atol=X]\n"
     "                       [--expect-pass-rate=FRACTION] [--plugin=PATH]... [--verbose]\n"
+    "                       [--compare-with=JSON [--known-gaps=FILE]]\n"
     "\n"
     "Runs the ONNX backend node tests in DIR (one sub-directory per test, each with\n"
     "model.onnx and test_data_set_*/) through dlc on TARGET (default: reference).\n"
     "Each test is passed, failed, unsupported or crashed. Exits 1 if any test failed\n"
     "or crashed, or if the pass rate among plain-tensor tests is below\n"
-    "--expect-pass-rate; 2 on a usage error.\n";
+    "--expect-pass-rate; 2 on a usage error.\n"
+    "\n"
+    "--compare-with=JSON reads another run's --json output (say the reference\n"
+    "target's) and also exits 1 if a test that passed there does not pass here,\n"
+    "unless FILE (one test name per line, '#' starts a comment) lists it; a listed\n"
+    "test that passes here is an error too, so the list stays current.\n";
 
 [[noreturn]] void usageError(const std::string& msg) {
   std::cerr << "dlc-conformance: error: " << msg << "\n" << kUsage;
@@ -110,6 +118,10 @@ Options parseArgs(int argc, char** argv) {
       o.atol = num("--atol", *v);
     } else if (auto v = val("--expect-pass-rate")) {
       o.expectPassRate = num("--expect-pass-rate", *v);
+    } else if (auto v = val("--compare-with")) {
+      o.compareWith = *v;
+    } else if (auto v = val("--known-gaps")) {
+      o.knownGaps = *v;
     } else if (a == "--verbose" || a == "-v") {
       o.verbose = true;
     } else if (!a.empty() && a[0] == '-') {
@@ -120,6 +132,7 @@ Options parseArgs(int argc, char** argv) {
       usageError("unexpected argument '" + a + "'");
     }
   }
+  if (!o.knownGaps.empty() && o.compareWith.empty()) usageError("--known-gaps needs --compare-with");
   if (o.dir.empty()) usageError("missing test directory");
   if (!fs::is_directory(o.dir)) usageError("'" + o.dir + "' is not a directory");
   return o;
@@ -355,6 +368,63 @@ std::string reasonKey(const std::string& detail) {
 
 }  // namespace
 
+// The tests --compare-with's run passed, read from its JSON (the format this
+// runner writes: one object per test with "name" then "status").
+std::set<std::string> passedIn(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) usageError("cannot read --compare-with file '" + path + "'");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  static const std::regex entry(R"re(\{"name": "([^"]+)", "status": "([a-z]+)")re");
+  std::set<std::string> passed;
+  size_t entries = 0;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), entry); it != std::sregex_iterator(); ++it) {
+    ++entries;
+    if ((*it)[2] == "passed") passed.insert((*it)[1]);
+  }
+  if (entries == 0) usageError("'" + path + "' holds no test results (is it a dlc-conformance --json file?)");
+  return passed;
+}
+
+std::map<std::string, std::string> readKnownGaps(const std::string& path) {
+  std::map<std::string, std::string> gaps;  // name -> reason
+  if (path.empty()) return gaps;
+  std::ifstream in(path);
+  if (!in) usageError("cannot read --known-gaps file '" + path + "'");
+  std::string line;
+  while (std::getline(in, line)) {
+    size_t hash = line.find('#');
+    std::string reason = hash == std::string::npos ? "" : line.substr(hash + 1);
+    std::string name = line.substr(0, hash);
+    name.erase(0, name.find_first_not_of(" \t"));
+    name.erase(name.find_last_not_of(" \t\r") + 1);
+    if (!name.empty()) gaps[name] = reason;
+  }
+  return gaps;
+}
+
+// Whether every test that passed in the other run passes here (known gaps
+// aside), and every known gap still fails here. Prints what differs.
+bool compareWith(const Options& o, const std::vector<Result>& results) {
+  std::set<std::string> theirs = passedIn(o.compareWith);
+  std::map<std::string, std::string> gaps = readKnownGaps(o.knownGaps);
+  std::vector<std::string> missing, stale;
+  int gapCount = 0;
+  for (const Result& r : results) {
+    bool passedThere = theirs.count(r.name) != 0, gap = gaps.count(r.name) != 0;
+    bool passedHere = r.status == Status::Passed;
+    if (passedThere && !passedHere && !gap) missing.push_back(r.name + " (" + statusName(r.status) + ": " + r.detail + ")");
+    if (gap && passedHere) stale.push_back(r.name);
+    gapCount += gap && passedThere && !passedHere;
+  }
+  std::cout << "compared with " << o.compareWith << ": " << missing.size()
+            << " tests passed there and not here (not known gaps), " << gapCount << " known gaps\n";
+  for (const std::string& m : missing) std::cout << "  not passed here: " << m << "\n";
+  for (const std::string& m : stale) std::cout << "  listed as a known gap but passes: " << m << "\n";
+  return missing.empty() && stale.empty();
+}
+
 int main(int argc, char** argv) {
   Options o = parseArgs(argc, argv);
   dlc::Registry reg;
@@ -540,5 +610,6 @@ int main(int argc, char** argv) {
               << 100.0 * o.expectPassRate << "%\n";
     ok = false;
   }
+  if (!o.compareWith.empty() && !compareWith(o, results)) ok = false;
   return ok ? 0 : 1;
 }

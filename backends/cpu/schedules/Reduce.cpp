@@ -118,8 +118,9 @@ StmtRef scheduleReduce(const GroupInfo& g, ScheduleContext& ctx) {
   bool keep = op == "GlobalAveragePool" || op == "GlobalMaxPool" || r.attrInt("keepdims", 1) != 0;
   std::vector<int64_t> outExt = staticExtents(*r.output(0));
   DType dt = x->type().dtype;
-  if (dt == DType::Bool || dt == DType::Float16 || dt == DType::BFloat16)
-    unsupported(r.describe(), ": reduction of ", dtypeName(dt), " has no CPU schedule");
+  bool isBool = dt == DType::Bool;
+  if ((isBool && op != "ReduceMax" && op != "ReduceMin") || dt == DType::Float16 || dt == DType::BFloat16)
+    unsupported(r.describe(), ": ", op, " of ", dtypeName(dt), " has no CPU schedule");
   Type t = scalarType(dt);
   int64_t count = 1;
   for (int64_t a : axes) count *= xExt[static_cast<size_t>(a)];
@@ -177,11 +178,15 @@ StmtRef scheduleReduce(const GroupInfo& g, ScheduleContext& ctx) {
       body.push_back(storeThroughEpilogue(g, ctx, oidx, res));
       return allocate(acc, seq(body));
     }
-    double init = isMax || isMin ? lowest(dt, isMax) : op == "ReduceProd" ? 1.0 : 0.0;
-    body.push_back(store(acc, intImm(0), imm(init, t)));
+    // Bool: max is any, min is all (their identities false and true).
+    double init = isBool ? (isMin ? 1.0 : 0.0)
+                  : isMax || isMin ? lowest(dt, isMax)
+                  : op == "ReduceProd" ? 1.0 : 0.0;
+    body.push_back(store(acc, intImm(0), isBool ? constant(t, static_cast<int64_t>(init)) : imm(init, t)));
     body.push_back(nest(0, rv, [&](const std::vector<ExprRef>& v) {
       ExprRef e = value(v), a = accAt(0), next;
-      if (isMax) next = kernel::max(a, e);
+      if (isBool) next = binary(isMax ? BinOp::Or : BinOp::And, a, e);
+      else if (isMax) next = kernel::max(a, e);
       else if (isMin) next = kernel::min(a, e);
       else if (op == "ReduceProd") next = a * e;
       else if (op == "ReduceL1") next = a + call(Intrinsic::Abs, {e});
@@ -200,7 +205,7 @@ StmtRef scheduleReduce(const GroupInfo& g, ScheduleContext& ctx) {
       if (!isFloat(dt)) unsupported(r.describe(), ": integer ReduceLogSum has no CPU schedule");
       res = call(Intrinsic::Log, {res});
     }
-    if (count == 0 && (isMax || isMin)) unsupported(r.describe(), ": reduction over an empty axis");
+    // An empty reduction stores the identity (-inf for max, +inf for min), as the reference.
     body.push_back(storeThroughEpilogue(g, ctx, oidx, res));
     return allocate(acc, seq(body));
   });

@@ -7,7 +7,7 @@
 //
 // Encoding (little-endian): "DLCP", u32 version, u64 arena_bytes,
 // u32 #buffers { u8 kind, u8 dtype, u32 rank, i64 extents[rank], str name,
-// u64 offset, u64 bytes }, u32 #steps { u32 kernel, u32 #args, u32 args[] },
+// u64 offset, u64 bytes, u32 shape_check }, u32 #steps { u32 kernel, u32 #args, u32 args[] },
 // u32 #inputs u32 ids[], u32 #outputs u32 ids[]; str = u32 length + bytes.
 #pragma once
 
@@ -41,7 +41,13 @@ struct PlanBuffer {
   std::string name;     // the graph value's name (inputs/outputs are looked up by it)
   uint64_t offset = 0;  // Constant: into weights; Intermediate: into the arena
   uint64_t bytes = 0;   // numel * elemSize
+  // For a value whose shape depends on the data (NonZero, Compress, Unique,
+  // NonMaxSuppression): the i64[rank] intermediate its kernel writes the shape
+  // it computed into. The runtime checks it against `extents` after that step
+  // and fails the run on a difference. kNoBuffer for every other value.
+  uint32_t shapeCheck = 0xffffffffu;
 };
+constexpr uint32_t kNoBuffer = 0xffffffffu;
 
 // kCopyStep as `kernel`: copy args[0] to args[1] (same byte size), for an output
 // that is an input or a constant, or two outputs that are one value.
@@ -60,7 +66,7 @@ struct Plan {
   std::vector<uint32_t> outputs;  // buffer ids, in the model's output order
 };
 
-constexpr uint32_t kPlanVersion = 1;
+constexpr uint32_t kPlanVersion = 2;
 
 // ---- implementation ------------------------------------------------------------
 
@@ -158,6 +164,7 @@ inline std::vector<uint8_t> encodePlan(const Plan& plan) {
     w.str(b.name);
     w.put<uint64_t>(b.offset);
     w.put<uint64_t>(b.bytes);
+    w.put<uint32_t>(b.shapeCheck);
   }
   w.put<uint32_t>(static_cast<uint32_t>(plan.steps.size()));
   for (const PlanStep& s : plan.steps) {
@@ -185,7 +192,7 @@ inline Plan decodePlan(const uint8_t* data, size_t size, size_t numKernels, uint
     bad("version " + std::to_string(version) + ", this runtime reads version " + std::to_string(kPlanVersion));
   Plan p;
   p.arenaBytes = r.get<uint64_t>();
-  uint32_t nb = r.count(26);
+  uint32_t nb = r.count(30);
   p.buffers.resize(nb);
   for (uint32_t i = 0; i < nb; ++i) {
     PlanBuffer& b = p.buffers[i];
@@ -206,11 +213,20 @@ inline Plan decodePlan(const uint8_t* data, size_t size, size_t numKernels, uint
     b.name = r.str();
     b.offset = r.get<uint64_t>();
     b.bytes = r.get<uint64_t>();
+    b.shapeCheck = r.get<uint32_t>();
     if (b.bytes != numel * elemSize(b.dtype)) bad("buffer '" + b.name + "' has a byte size that does not match its shape");
     uint64_t limit = b.kind == BufferKind::Constant ? weightsSize : b.kind == BufferKind::Intermediate ? p.arenaBytes : 0;
     if ((b.kind == BufferKind::Constant || b.kind == BufferKind::Intermediate) &&
         (b.offset > limit || b.bytes > limit - b.offset))
       bad("buffer '" + b.name + "' lies outside its " + (b.kind == BufferKind::Constant ? "weights" : "arena"));
+  }
+  for (uint32_t i = 0; i < nb; ++i) {
+    uint32_t sc = p.buffers[i].shapeCheck;
+    if (sc == kNoBuffer) continue;
+    const PlanBuffer& s = p.buffers[sc < nb ? sc : i];
+    if (sc >= nb || s.kind != BufferKind::Intermediate || s.dtype != ElemType::Int64 || s.extents.size() != 1 ||
+        s.extents[0] != static_cast<int64_t>(p.buffers[i].extents.size()))
+      bad("buffer '" + p.buffers[i].name + "' has a bad shape check");
   }
   uint32_t ns = r.count(8);
   p.steps.resize(ns);
