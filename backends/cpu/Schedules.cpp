@@ -60,6 +60,7 @@ const std::map<std::string, TemplateFn>& templates() {
       {"MatMulInteger", scheduleQuantizedMatMul},
       {"QLinearMatMul", scheduleQuantizedMatMul},
       {"ConvInteger", scheduleConvInteger},
+      {"QLinearConv", scheduleConvInteger},
   };
   return t;
 }

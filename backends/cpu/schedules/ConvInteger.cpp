@@ -1,6 +1,8 @@
-// Template for ConvInteger: the i32 convolution of (x - x_zero_point) and
-// (w - w_zero_point) over u8/i8 operands, 1-D and 2-D NCHW, groups, strides,
-// dilations, pads and auto_pad; w_zero_point per tensor or per output channel.
+// Template for ConvInteger and QLinearConv: the i32 convolution of
+// (x - x_zero_point) and (w - w_zero_point) over u8/i8 operands, 1-D and 2-D
+// NCHW, groups, strides, dilations, pads and auto_pad; w_zero_point (and
+// QLinearConv's w_scale) per tensor or per output channel; QLinearConv adds its
+// i32 bias and requantizes in f64 (round half to even, saturated).
 // Padding reads as x_zero_point (it contributes 0), by a select on a clamped,
 // always in-bounds load.
 //
@@ -8,7 +10,7 @@
 //     acc[0..OW) = 0
 //     for ci, kh, kw:  wv = w[co, ci, kh, kw] - w_zp[co]
 //       for ow (vectorized):  acc[ow] += (x[n, cin, ih, iw(ow)] - x_zp) * wv
-//     y[n, co, oh, ow] = epilogue(acc[ow])              (vectorized)
+//     y[n, co, oh, ow] = epilogue(acc[ow])              (vectorized; QLinearConv requantized first)
 #include "../Schedules.h"
 #include "dlc/support/Error.h"
 
@@ -17,13 +19,15 @@ using namespace kernel;
 
 StmtRef scheduleConvInteger(const GroupInfo& grp, ScheduleContext& ctx) {
   const Node& cv = *grp.anchor;
+  bool qlinear = cv.op() == "QLinearConv";
   const Value* X = cv.input(0);
-  const Value* Wv = cv.input(1);
-  const Value* xZp = cv.numInputs() > 2 ? cv.input(2) : nullptr;
-  const Value* wZp = cv.numInputs() > 3 ? cv.input(3) : nullptr;
+  const Value* Wv = cv.input(qlinear ? 3 : 1);
+  const Value* xZp = qlinear ? cv.input(2) : (cv.numInputs() > 2 ? cv.input(2) : nullptr);
+  const Value* wZp = qlinear ? cv.input(5) : (cv.numInputs() > 3 ? cv.input(3) : nullptr);
+  const Value* bias = qlinear && cv.numInputs() > 8 ? cv.input(8) : nullptr;
   for (const Value* v : {X, Wv})
     if (v->type().dtype != DType::UInt8 && v->type().dtype != DType::Int8)
-      unsupported(cv.describe(), ": ConvInteger of ", dtypeName(v->type().dtype), " has no CPU schedule");
+      unsupported(cv.describe(), ": ", cv.op(), " of ", dtypeName(v->type().dtype), " has no CPU schedule");
   std::vector<int64_t> x = staticExtents(*X), w = staticExtents(*Wv), y = staticExtents(*cv.output(0));
   if (x.size() != 3 && x.size() != 4) unsupported(cv.describe(), ": ", x.size() - 2, "-D ConvInteger has no CPU schedule");
   bool is1d = x.size() == 3;
@@ -52,6 +56,34 @@ StmtRef scheduleConvInteger(const GroupInfo& grp, ScheduleContext& ctx) {
     if (numElements(e) == 1) return cast(i32t, params.load(wZp, std::vector<ExprRef>(e.size(), intImm(0))));
     if (e.size() != 1 || e[0] != M) unsupported(cv.describe(), ": ConvInteger w_zero_point of shape other than [M]");
     return cast(i32t, params.load(wZp, {co}));
+  };
+  // QLinearConv: y = saturate(round_half_even((acc + B[co]) * mult[co] + y_zp)),
+  // mult = round(round(x_scale * w_scale[co]) / y_scale) in the scales' type.
+  DType sd = qlinear ? cv.input(1)->type().dtype : DType::Float32;
+  DType out = cv.output(0)->type().dtype;
+  if (qlinear) {
+    if (!isFloat(sd) || (out != DType::UInt8 && out != DType::Int8))
+      unsupported(cv.describe(), ": QLinearConv to ", dtypeName(out), " has no CPU schedule");
+    for (size_t i : {1, 6, 7})
+      if (numElements(staticExtents(*cv.input(i))) != 1)
+        unsupported(cv.describe(), ": QLinearConv with a non-scalar input ", i);
+    if (bias && (bias->type().dtype != DType::Int32 || staticExtents(*bias) != std::vector<int64_t>{M}))
+      unsupported(cv.describe(), ": QLinearConv bias other than i32 [M]");
+  }
+  auto scalarAt = [&](const Value* v) { return params.load(v, std::vector<ExprRef>(staticExtents(*v).size(), intImm(0))); };
+  auto requantize = [&](ExprRef acc, const ExprRef& co) -> ExprRef {
+    if (bias) acc = acc + params.load(bias, {co});
+    Type st{sd, 1}, wide{sd == DType::Float64 ? DType::Float64 : DType::Float32, 1}, f64{DType::Float64, 1};
+    auto w = [&](ExprRef e) { return e->type == wide ? e : cast(wide, e); };
+    auto rnd = [&](ExprRef e) { return sd == wide.scalar ? e : w(cast(st, e)); };
+    std::vector<int64_t> we = staticExtents(*cv.input(4));
+    if (numElements(we) != 1 && (we.size() != 1 || we[0] != M))
+      unsupported(cv.describe(), ": QLinearConv w_scale of shape other than scalar or [M]");
+    ExprRef ws = numElements(we) == 1 ? scalarAt(cv.input(4)) : params.load(cv.input(4), {co});
+    ExprRef mult = rnd(binary(BinOp::Div, rnd(w(scalarAt(cv.input(1))) * w(ws)), w(scalarAt(cv.input(6)))));
+    ExprRef y = call(Intrinsic::Round, {cast(f64, acc) * cast(f64, mult) + cast(f64, scalarAt(cv.input(7)))});
+    double lo = out == DType::UInt8 ? 0 : -128, hi = out == DType::UInt8 ? 255 : 127;
+    return cast(Type{out, 1}, kernel::min(kernel::max(y, floatImm(lo, f64)), floatImm(hi, f64)));
   };
   const ValueBuffer& Xb = ctx.buffers.at(X);
   const ValueBuffer& Wb = ctx.buffers.at(Wv);
@@ -96,7 +128,8 @@ StmtRef scheduleConvInteger(const GroupInfo& grp, ScheduleContext& ctx) {
     }));
     body.push_back(vectorizedLoop("ow", OW, lanes, [&](const ExprRef& ow) {
       std::vector<ExprRef> oidx = is1d ? std::vector<ExprRef>{n, co, ow} : std::vector<ExprRef>{n, co, oh, ow};
-      return storeThroughEpilogue(grp, ctx, oidx, load(acc, ow));
+      ExprRef v = load(acc, ow);
+      return storeThroughEpilogue(grp, ctx, oidx, qlinear ? requantize(v, co) : v);
     }));
     return allocate(acc, seq(body));
   });
