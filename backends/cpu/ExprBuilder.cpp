@@ -50,9 +50,39 @@ ExprRef clampIndex(const ExprRef& i, int64_t extent) {
   return kernel::min(kernel::max(i, intImm(0)), intImm(std::max<int64_t>(extent - 1, 0)));
 }
 
+bool isHalfLike(DType d) { return d == DType::Float16 || d == DType::BFloat16; }
+
+// f32 -> the bf16 value the reference gives: the float32 bits truncated (round
+// toward zero), NaN kept. From e, x rounded to nearest bf16: when |e| > |x| the
+// answer is e's neighbour toward zero, which is RNE(e * (1 - 2^-8)) (the
+// product is exact in f32); e = inf from a finite x gives the largest bf16.
+// f32 denormals truncate on the fixed bf16 grid of 2^-133: x - fmod(x, 2^-133).
+ExprRef truncToBFloat16(const ExprRef& x) {
+  Type bf{DType::BFloat16, 1}, ft = x->type;
+  auto wide = [&](ExprRef v) { return cast(ft, std::move(v)); };
+  ExprRef ax = call(Intrinsic::Abs, {x});
+  ExprRef e = wide(cast(bf, x));
+  ExprRef below = wide(cast(bf, e * floatImm(1.0 - 1.0 / 256.0, ft)));
+  ExprRef maxBf = select(bin(BinOp::LT, x, floatImm(0, ft)), floatImm(-3.3895313892515355e38, ft),
+                         floatImm(3.3895313892515355e38, ft));
+  ExprRef normal = select(bin(BinOp::LE, call(Intrinsic::Abs, {e}), ax), e,
+                          select(call(Intrinsic::IsInf, {e}), maxBf, below));
+  ExprRef tiny = x - bin(BinOp::Mod, x, floatImm(std::ldexp(1.0, -133), ft));
+  ExprRef v = select(bin(BinOp::LT, ax, floatImm(std::ldexp(1.0, -126), ft)), tiny, normal);
+  return cast(bf, select(call(Intrinsic::IsNaN, {x}), x, select(call(Intrinsic::IsInf, {x}), x, v)));
+}
+
 // Float -> integer conversion as the reference does it: truncate, saturate, NaN -> 0.
-ExprRef castExpr(const ExprRef& a, DType to) {
+// f16/bf16 are widened to f32 (exactly) first; conversions to them round
+// through f32 (to f16 to nearest even, to bf16 toward zero).
+ExprRef castExpr(const ExprRef& a0, DType to) {
   Type t = scalarType(to);
+  ExprRef a = a0;
+  if (isHalfLike(a->type.scalar) && a->type.scalar != to) a = cast(Type{DType::Float32, a->type.lanes}, a);
+  if (isHalfLike(to) && a->type.scalar != to) {
+    ExprRef w = a->type.scalar == DType::Float32 ? a : cast(Type{DType::Float32, a->type.lanes}, a);
+    return to == DType::BFloat16 ? truncToBFloat16(w) : cast(t, w);
+  }
   DType from = a->type.scalar;
   if (to == DType::Bool) return bin(BinOp::NE, a, imm(0, a->type.element()));
   if (from == DType::Bool) return cast(t, a);
@@ -74,6 +104,28 @@ ExprRef castExpr(const ExprRef& a, DType to) {
     return select(nan, intImm(0, t), cast(t, clamped));
   }
   return cast(t, a);
+}
+
+// Integer Div (truncating) and Mod (C remainder with fmod, else the sign of
+// the divisor). The reference reports division by zero as an error; a kernel
+// cannot, so x / 0 and x % 0 give 0 here (the hardware would trap). The
+// signed overflow MIN / -1 wraps to MIN (and MIN % -1 is 0).
+ExprRef intDivMod(bool div, bool fmod, const ExprRef& p, const ExprRef& q) {
+  Type t = p->type;
+  bool sg = isSigned(t.scalar);
+  ExprRef zero = intImm(0, t), one = intImm(1, t);
+  ExprRef bad = bin(BinOp::EQ, q, zero);
+  if (sg) bad = bin(BinOp::Or, bad, bin(BinOp::EQ, q, intImm(-1, t)));
+  ExprRef safe = select(bad, one, q);
+  if (div) {
+    ExprRef r = bin(BinOp::Div, p, safe);
+    if (sg) r = select(bin(BinOp::EQ, q, intImm(-1, t)), unary(UnOp::Neg, p), r);
+    return select(bin(BinOp::EQ, q, zero), zero, r);
+  }
+  ExprRef m = select(bad, zero, bin(BinOp::Mod, p, safe));
+  if (!sg || fmod) return m;
+  ExprRef fix = bin(BinOp::And, bin(BinOp::NE, m, zero), bin(BinOp::NE, bin(BinOp::LT, m, zero), bin(BinOp::LT, q, zero)));
+  return select(fix, m + q, m);
 }
 
 }  // namespace
@@ -154,12 +206,76 @@ ExprRef elementwiseExpr(const Node& n, const std::vector<ExprRef>& a) {
       {"And", BinOp::And},  {"Or", BinOp::Or},    {"Xor", BinOp::NE},    {"BitwiseAnd", BinOp::BitAnd},
       {"BitwiseOr", BinOp::BitOr}, {"BitwiseXor", BinOp::BitXor}, {"Max", BinOp::Max}, {"Min", BinOp::Min},
       {"Sum", BinOp::Add}, {"Mean", BinOp::Add}};
-  if (op == "Div") {
-    if (!fl) unsupported(n.describe(), ": integer Div has no CPU schedule");  // division by zero must be an error
-    return bin(BinOp::Div, a.at(0), a.at(1));
+  if (op == "Div" || op == "Mod") {
+    ExprRef p = a.at(0), q = a.at(1);
+    bool fmod = n.attrInt("fmod", 0) != 0;
+    if (fl) {
+      if (op == "Div") return bin(BinOp::Div, p, q);
+      ExprRef m = bin(BinOp::Mod, p, q);  // fmod: the sign of the dividend
+      if (fmod) return m;
+      // Otherwise the sign of the divisor: m + q when m is non-zero and the signs differ.
+      ExprRef fix = bin(BinOp::And, bin(BinOp::NE, m, f(0)),
+                        bin(BinOp::NE, bin(BinOp::LT, m, f(0)), bin(BinOp::LT, q, f(0))));
+      return select(fix, m + q, m);
+    }
+    if (p->type.scalar == DType::Bool) unsupported(n.describe(), ": ", op, " on bool has no CPU schedule");
+    return intDivMod(op == "Div", fmod, p, q);
   }
-  if (op == "Mod" && fl) return bin(BinOp::Mod, a.at(0), a.at(1));  // fmod: the sign of the dividend
-  if (op == "Pow" && fl && a.at(1)->type == a.at(0)->type) return call(Intrinsic::Pow, {a.at(0), a.at(1)});
+  if (op == "Pow" && (fl || !isFloat(a.at(1)->type.scalar))) {
+    if (!fl && a.at(1)->type.scalar == DType::UInt64)
+      unsupported(n.describe(), ": Pow with a uint64 exponent has no CPU schedule");
+    if (!fl) {
+      if (x()->type.scalar == DType::Bool || a.at(1)->type.scalar == DType::Bool)
+        unsupported(n.describe(), ": Pow on bool has no CPU schedule");
+      // Integers: exact and wrapping, computed in i64 and wrapped to the base's
+      // width. A u32 base is sign-extended (same value mod 2^32), so that its
+      // maximum is -1 for negative exponents, as the reference compares it.
+      ExprRef base = x()->type.scalar == DType::UInt32 ? cast(Type{DType::Int32, 1}, x()) : x();
+      ExprRef r = call(Intrinsic::Pow, {cast(i64(), base), cast(i64(), a.at(1))});
+      return cast(x()->type, r);
+    }
+    ExprRef e = a.at(1)->type == x()->type ? a.at(1) : cast(x()->type, a.at(1));
+    return call(Intrinsic::Pow, {x(), e});
+  }
+  if (op == "Pow") {
+    // Integer base, float exponent: pow in f64, truncated to the base's type.
+    Type d{DType::Float64, 1};
+    return castExpr(call(Intrinsic::Pow, {cast(d, x()), cast(d, a.at(1))}), out);
+  }
+  if (op == "BitShift") {
+    DType t = x()->type.scalar;
+    if (t != DType::UInt8 && t != DType::UInt16 && t != DType::UInt32 && t != DType::UInt64)
+      unsupported(n.describe(), ": BitShift of ", dtypeName(t), " has no CPU schedule");
+    std::string dir = n.attrString("direction", "");
+    if (dir != "LEFT" && dir != "RIGHT") unsupported(n.describe(), ": BitShift direction '", dir, "'");
+    ExprRef sh = bin(dir == "LEFT" ? BinOp::Shl : BinOp::Shr, x(), a.at(1));
+    // Shifting by the width or more gives 0.
+    return select(bin(BinOp::GE, a.at(1), imm(static_cast<double>(dtypeSize(t) * 8), x()->type)), imm(0, x()->type), sh);
+  }
+  if (op == "BitwiseNot") {
+    if (fl || x()->type.scalar == DType::Bool) unsupported(n.describe(), ": BitwiseNot on a non-integer type");
+    return unary(UnOp::Not, x());
+  }
+  if (op == "IsInf") {
+    if (!fl) unsupported(n.describe(), ": IsInf on ", dtypeName(x()->type.scalar));
+    bool pos = n.attrInt("detect_positive", 1) != 0, neg = n.attrInt("detect_negative", 1) != 0;
+    if (pos && neg) return call1(Intrinsic::IsInf, x());
+    if (!pos && !neg) return constant(boolean(), 0);
+    return bin(BinOp::EQ, x(), f(pos ? INFINITY : -INFINITY));
+  }
+  if (op == "Shrink") {
+    if (!fl) unsupported(n.describe(), ": Shrink on ", dtypeName(x()->type.scalar));
+    double bias = n.attrFloat("bias", 0.0), l = n.attrFloat("lambd", 0.5);
+    return select(bin(BinOp::LT, x(), f(-l)), x() + f(bias),
+                  select(bin(BinOp::GT, x(), f(l)), x() - f(bias), f(0)));
+  }
+  if (op == "Celu") {
+    if (!fl) unsupported(n.describe(), ": Celu on ", dtypeName(x()->type.scalar));
+    double al = n.attrFloat("alpha", 1.0);
+    ExprRef em1 = f(al) * (call1(Intrinsic::Exp, bin(BinOp::Div, x(), f(al))) - f(1));
+    // max(0, x) + min(0, em1) as std::max/min compute them (NaN gives 0, like the reference).
+    return select(bin(BinOp::LT, f(0), x()), x(), f(0)) + select(bin(BinOp::LT, em1, f(0)), em1, f(0));
+  }
   if (auto it = kBinary.find(op); it != kBinary.end()) {
     if ((op == "Max" || op == "Min") && fl) {
       // NaN propagates, as in the reference.
@@ -184,24 +300,17 @@ bool canInline(const Node& n) {
   static const std::set<std::string> kInjective = {"Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose",
                                                    "Expand",  "Identity", "Slice", "Concat",   "Pad",
                                                    "Tile",    "Gather",   "DepthToSpace", "SpaceToDepth",
-                                                   "GatherElements", "Trilu"};
+                                                   "GatherElements", "Trilu", "OneHot", "EyeLike"};
   const OpDef* d = n.def();
   if (!d) return false;
   if (n.numOutputs() != 1) return false;
-  // Half-precision types have no CPU schedule yet.
-  for (const Value* v : n.outputs())
-    if (v->type().dtype == DType::Float16 || v->type().dtype == DType::BFloat16) return false;
-  for (const Value* v : n.inputs())
-    if (v && (v->type().dtype == DType::Float16 || v->type().dtype == DType::BFloat16)) return false;
   for (const Value* v : n.outputs())
     if (!v->type().isStatic()) return false;
   if (kInjective.count(n.op())) return true;
   if (canInlineIndexing(n)) return true;
   if (d->pattern != PatternKind::Elementwise && d->pattern != PatternKind::Broadcast) return false;
-  // Probe: the op must have an expression (ops without one report Unsupported).
-  static const std::set<std::string> kNoExpr = {"BitShift", "BitwiseNot", "IsInf", "Shrink", "Celu"};
-  if (n.op() == "Mod") return isFloat(n.output(0)->type().dtype) && n.attrInt("fmod", 0) == 1;
-  return !kNoExpr.count(n.op());
+  // Ops elementwiseExpr has no expression for report Unsupported from there.
+  return true;
 }
 
 // ---- the builder -------------------------------------------------------------------
@@ -382,6 +491,83 @@ ExprRef ExprBuilder::nodeAt(const Node& n, const std::vector<ExprRef>& idx) {
     ExprRef blk = div(C, icn), ic = mod(C, icn);
     return at(n.input(0), {N, ic, H * b + div(blk, b), W * b + mod(blk, b)});
   }
+  if (op == "EyeLike") {
+    // out[i, j] = (j - i == k) ? 1 : 0; the input gives only the shape.
+    if (idx.size() != 2) unsupported(n.describe(), ": EyeLike of rank ", idx.size());
+    Type t = scalarType(n.output(0)->type().dtype);
+    ExprRef diag = binary(BinOp::EQ, idx[1] - idx[0], intImm(n.attrInt("k", 0)));
+    return select(diag, constant(t, 1), constant(t, 0));
+  }
+  if (op == "OneHot") {
+    // out[.., a, ..] = values[indices[.., ..] (+ depth if negative) == a].
+    int64_t rank = static_cast<int64_t>(idx.size());
+    int64_t ax = normAxis(n.attrInt("axis", -1), rank);
+    if (ax < 0 || ax >= rank) unsupported(n.describe(), ": OneHot axis out of range");
+    if (numElements(inExt(2)) != 2) unsupported(n.describe(), ": OneHot values must hold 2 elements");
+    int64_t depth = outExt[static_cast<size_t>(ax)];
+    std::vector<ExprRef> ii = idx;
+    ii.erase(ii.begin() + ax);
+    ExprRef k = at(n.input(0), ii);
+    // Float indices truncate; NaN hits no position.
+    if (isFloat(k->type.scalar))
+      k = select(call1(Intrinsic::IsNaN, k), intImm(depth), castExpr(k, DType::Int64));
+    else if (k->type.scalar != DType::Int64)
+      k = cast(i64(), k);
+    k = select(binary(BinOp::LT, k, intImm(0)), k + intImm(depth), k);
+    std::vector<int64_t> ve = inExt(2);
+    auto value = [&](int64_t v) { return at(n.input(2), delinearize(intImm(v), ve)); };
+    return select(binary(BinOp::EQ, k, idx[static_cast<size_t>(ax)]), value(1), value(0));
+  }
+  if (op == "QuantizeLinear" || op == "DequantizeLinear") {
+    // The scale and zero point of element idx: one for the tensor, one per
+    // slice along `axis` (1-D), or one per block of `block_size` along axis.
+    int64_t rank = static_cast<int64_t>(idx.size());
+    int64_t ax = normAxis(n.attrInt("axis", 1), rank), block = n.attrInt("block_size", 0);
+    auto param = [&](size_t i) -> ExprRef {
+      std::vector<int64_t> pe = inExt(i);
+      if (numElements(pe) == 1 && (pe.size() <= 1 || block == 0))
+        return at(n.input(i), std::vector<ExprRef>(pe.size(), intImm(0)));
+      if (ax < 0 || ax >= rank) unsupported(n.describe(), ": ", op, " axis out of range");
+      if (block <= 0) {
+        if (pe.size() != 1 || pe[0] != outExt[static_cast<size_t>(ax)])
+          unsupported(n.describe(), ": ", op, " parameter of shape not matching axis ", ax);
+        return at(n.input(i), {idx[static_cast<size_t>(ax)]});
+      }
+      if (static_cast<int64_t>(pe.size()) != rank) unsupported(n.describe(), ": blocked ", op, " parameter rank");
+      std::vector<ExprRef> pi = idx;
+      pi[static_cast<size_t>(ax)] = binary(BinOp::Div, idx[static_cast<size_t>(ax)], intImm(block));
+      return at(n.input(i), pi);
+    };
+    auto isQuant = [](DType d) {
+      return d == DType::UInt8 || d == DType::Int8 || d == DType::UInt16 || d == DType::Int16 || d == DType::Int32;
+    };
+    auto widen = [](ExprRef v) { return isHalfLike(v->type.scalar) ? cast(Type{DType::Float32, 1}, v) : v; };
+    ExprRef x = at(n.input(0), idx);
+    ExprRef sc = widen(param(1));
+    bool hasZp = n.numInputs() > 2 && n.input(2);
+    DType out = n.output(0)->type().dtype;
+    Type f64{DType::Float64, 1}, f32t{DType::Float32, 1};
+    if (op == "QuantizeLinear") {
+      // saturate(round_half_even(x / scale) + zero_point), NaN -> 0; the
+      // quotient is rounded to x's type, the sum is exact in f64.
+      if (!isFloat(x->type.scalar) || !isQuant(out)) unsupported(n.describe(), ": QuantizeLinear to ", dtypeName(out));
+      DType xt = x->type.scalar;
+      x = widen(x);
+      if (sc->type != x->type) sc = cast(x->type, sc);
+      ExprRef qt = binary(BinOp::Div, x, sc);
+      if (isHalfLike(xt)) qt = cast(Type{DType::Float32, 1}, cast(Type{xt, 1}, qt));
+      ExprRef q = cast(f64, call(Intrinsic::Round, {qt}));
+      if (hasZp) q = q + cast(f64, param(2));
+      return castExpr(q, out);
+    }
+    // (x - zero_point) in f32, times the scale, rounded to the scale's type.
+    if (!isQuant(x->type.scalar) || !isFloat(out)) unsupported(n.describe(), ": DequantizeLinear from ", dtypeName(x->type.scalar));
+    ExprRef d = cast(f32t, x);
+    if (hasZp) d = d - cast(f32t, param(2));
+    if (sc->type != d->type) d = cast(sc->type, d);
+    ExprRef y = d * sc;
+    return y->type.scalar == out ? y : cast(Type{out, 1}, y);
+  }
   // CastLike reads only its first operand's values (the second gives the dtype).
   if (op == "CastLike") return castExpr(at(n.input(0), broadcastIndex(idx, inExt(0))), n.output(0)->type().dtype);
   // Elementwise and broadcast ops.
@@ -394,9 +580,18 @@ ExprRef ExprBuilder::nodeAt(const Node& n, const std::vector<ExprRef>& idx) {
     }
     args.push_back(at(in, broadcastIndex(idx, staticExtents(*in))));
   }
-  // Binary ops need operands of one type (Pow's exponent may differ: cast it).
-  if (n.op() == "Pow" && args.size() == 2 && args[1]->type != args[0]->type) args[1] = cast(args[0]->type, args[1]);
-  return elementwiseExpr(n, args);
+  // f16/bf16 operands are computed in f32 (widening is exact) and the result
+  // rounded once to the output type, as the reference computes them.
+  bool half = false;
+  for (ExprRef& a : args)
+    if (a && isHalfLike(a->type.scalar) && n.op() != "Cast") {
+      a = cast(Type{DType::Float32, a->type.lanes}, a);
+      half = true;
+    }
+  ExprRef r = elementwiseExpr(n, args);
+  DType out = n.output(0)->type().dtype;
+  if (half && isHalfLike(out) && r->type.scalar != out) r = cast(scalarType(out), r);
+  return r;
 }
 
 bool isReshapeLike(const Node& n) {

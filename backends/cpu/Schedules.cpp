@@ -73,6 +73,11 @@ const std::map<std::string, TemplateFn>& templates() {
       {"InstanceNormalization", scheduleGroupNorm},
       {"GroupNormalization", scheduleGroupNorm},
       {"LRN", scheduleLrn},
+      {"DynamicQuantizeLinear", scheduleDynamicQuantize},
+      {"MatMulInteger", scheduleQuantizedMatMul},
+      {"QLinearMatMul", scheduleQuantizedMatMul},
+      {"ConvInteger", scheduleConvInteger},
+      {"QLinearConv", scheduleConvInteger},
   };
   return t;
 }

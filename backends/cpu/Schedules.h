@@ -83,6 +83,9 @@ kernel::StmtRef scheduleCumSum(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleBatchNorm(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleGroupNorm(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleLrn(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleDynamicQuantize(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleQuantizedMatMul(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleConvInteger(const GroupInfo& g, ScheduleContext& ctx);
 
 // Shared by templates: the nodes after the anchor (the epilogue) and the
 // builder that inlines everything but the anchor.

@@ -79,6 +79,29 @@ Value* Emitter::convert(Value* v, const Type& from, const Type& to) {
   if (from == to) return v;
   llvm::Type* t = type(to);
   DType f = from.scalar, d = to.scalar;
+  // bf16 converts through f32 with integer code (LLVM 16 cannot select bf16
+  // conversions on every target): widening puts the 16 bits on top of an f32;
+  // narrowing from f32 rounds to nearest even, NaN stays a (quiet) NaN.
+  if (f == DType::BFloat16 || d == DType::BFloat16) {
+    Type mid{DType::Float32, from.lanes};
+    auto intTy = [&](unsigned bits) -> llvm::Type* {
+      llvm::Type* s = b_.getIntNTy(bits);
+      return from.lanes > 1 ? llvm::FixedVectorType::get(s, from.lanes) : s;
+    };
+    auto k32 = [&](uint32_t c) { return llvm::ConstantInt::get(intTy(32), c); };
+    if (f == DType::BFloat16) {
+      Value* bits = b_.CreateZExt(b_.CreateBitCast(v, intTy(16)), intTy(32));
+      Value* w = b_.CreateBitCast(b_.CreateShl(bits, k32(16)), type(mid));
+      return convert(w, mid, to);
+    }
+    if (f != DType::Float32) v = convert(v, from, mid);
+    Value* bits = b_.CreateBitCast(v, intTy(32));
+    Value* hi = b_.CreateLShr(bits, k32(16));
+    Value* rounded = b_.CreateLShr(b_.CreateAdd(bits, b_.CreateAdd(k32(0x7fff), b_.CreateAnd(hi, k32(1)))), k32(16));
+    Value* nan = b_.CreateFCmpUNO(v, v);
+    Value* r = b_.CreateSelect(nan, b_.CreateOr(hi, k32(0x40)), rounded);
+    return b_.CreateBitCast(b_.CreateTrunc(r, intTy(16)), t);
+  }
   if (d == DType::Bool) {
     if (isFloat(f)) return b_.CreateFCmpUNE(v, llvm::Constant::getNullValue(v->getType()));
     return b_.CreateICmpNE(v, llvm::Constant::getNullValue(v->getType()));
@@ -158,6 +181,31 @@ Value* Emitter::libmCall(const char* name, Value* x, const Type& t) {
   return out;
 }
 
+// x^e on integers: square-and-multiply over every bit of e (straight-line, so
+// it vectorizes), wrapping; e < 0 gives 1 for x == 1, +-1 for x == -1, else 0.
+Value* Emitter::intPow(Value* x, Value* e, const Type& t) {
+  llvm::Type* ty = x->getType();
+  unsigned bits = ty->getScalarSizeInBits();
+  auto k = [&](int64_t v) { return llvm::ConstantInt::get(ty, static_cast<uint64_t>(v), true); };
+  Value* zero = k(0);
+  Value* one = k(1);
+  Value* res = one;
+  Value* base = x;
+  Value* rest = e;
+  for (unsigned i = 0; i < bits; ++i) {
+    Value* bit = b_.CreateICmpNE(b_.CreateAnd(rest, one), zero);
+    res = b_.CreateSelect(bit, b_.CreateMul(res, base), res);
+    base = b_.CreateMul(base, base);
+    rest = b_.CreateLShr(rest, one);
+  }
+  if (!isSigned(t.scalar)) return res;
+  Value* odd = b_.CreateICmpNE(b_.CreateAnd(e, one), zero);
+  Value* negOne = k(-1);
+  Value* small = b_.CreateSelect(b_.CreateICmpEQ(x, one), one,
+                                 b_.CreateSelect(b_.CreateICmpEQ(x, negOne), b_.CreateSelect(odd, negOne, one), zero));
+  return b_.CreateSelect(b_.CreateICmpSLT(e, zero), small, res);
+}
+
 Value* Emitter::callIntrinsic(const ExprNode& e) {
   Type t = e.operands[0]->type;
   std::vector<Value*> args;
@@ -180,6 +228,7 @@ Value* Emitter::callIntrinsic(const ExprNode& e) {
   Value* x = args[0];
   llvm::Type* ty = x->getType();
   bool fl = isFloat(t.scalar);
+  if (e.intrinsic == Intrinsic::Pow && !fl) return intPow(x, args[1], t);
   switch (e.intrinsic) {
     case Intrinsic::Exp: return b_.CreateUnaryIntrinsic(llvm::Intrinsic::exp, x);
     case Intrinsic::Log: return b_.CreateUnaryIntrinsic(llvm::Intrinsic::log, x);

@@ -31,6 +31,7 @@ class Emitter {
   llvm::Value* expr(const kernel::ExprRef& e);
   llvm::Value* binaryOp(const kernel::ExprNode& e);
   llvm::Value* convert(llvm::Value* v, const kernel::Type& from, const kernel::Type& to);
+  llvm::Value* intPow(llvm::Value* x, llvm::Value* e, const kernel::Type& t);
   llvm::Value* callIntrinsic(const kernel::ExprNode& e);
   llvm::Value* libmCall(const char* name, llvm::Value* x, const kernel::Type& t);
   llvm::Value* loadExpr(const kernel::ExprNode& e);

@@ -278,7 +278,7 @@ ExprRef call(Intrinsic f, std::vector<ExprRef> args) {
     DLC_CHECK(args[i]->type == args[0]->type, "call ", name, ": argument types differ: ", typeName(args[0]->type),
               " and ", typeName(args[i]->type));
   Type t = args[0]->type;
-  bool intOk = f == Intrinsic::Abs || f == Intrinsic::Sign;
+  bool intOk = f == Intrinsic::Abs || f == Intrinsic::Sign || f == Intrinsic::Pow;
   DLC_CHECK(isFloatType(t) || (intOk && isIntType(t)), "call ", name, ": argument has type ", typeName(t),
             intOk ? ", expected a number" : ", expected a float");
   bool predicate = f == Intrinsic::IsNaN || f == Intrinsic::IsInf;

@@ -71,7 +71,8 @@ enum class UnOp : uint8_t { Neg, Not };  // Not: logical on bool, bitwise on int
 const char* binOpName(BinOp op);  // "+", "min", "<=", as the printer writes them
 bool isComparison(BinOp op);      // EQ .. GE
 
-// Math on floats; Abs/Sign also on ints. Fma(a, b, c) = a * b + c, fused.
+// Math on floats; Abs/Sign/Pow also on ints. Fma(a, b, c) = a * b + c, fused.
+// Pow on ints is exact, wrapping (x^e for e < 0: 1 if x == 1, +-1 if x == -1, else 0).
 enum class Intrinsic : uint8_t {
   Exp, Log, Sqrt, Rsqrt, Tanh, Erf, Sin, Cos, Tan, Asin, Acos, Atan, Sinh, Cosh, Asinh, Acosh, Atanh,
   Abs, Sign, Floor, Ceil, Round,  // Round: half to even
