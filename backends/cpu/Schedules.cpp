@@ -72,6 +72,7 @@ const std::map<std::string, TemplateFn>& templates() {
       {"BatchNormalization", scheduleBatchNorm},
       {"InstanceNormalization", scheduleGroupNorm},
       {"GroupNormalization", scheduleGroupNorm},
+      {"MeanVarianceNormalization", scheduleMvn},
       {"LRN", scheduleLrn},
       {"DynamicQuantizeLinear", scheduleDynamicQuantize},
       {"MatMulInteger", scheduleQuantizedMatMul},

@@ -82,6 +82,7 @@ kernel::StmtRef scheduleHardmax(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleCumSum(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleBatchNorm(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleGroupNorm(const GroupInfo& g, ScheduleContext& ctx);
+kernel::StmtRef scheduleMvn(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleLrn(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleDynamicQuantize(const GroupInfo& g, ScheduleContext& ctx);
 kernel::StmtRef scheduleQuantizedMatMul(const GroupInfo& g, ScheduleContext& ctx);
