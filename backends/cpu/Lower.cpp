@@ -185,12 +185,13 @@ std::unordered_map<const Value*, ValueBuffer> assignBuffers(const Function& f, c
   return bufs;
 }
 
+// Templates may add packed constants to `f` and `bufs` (ScheduleContext::packedConstant).
 std::vector<Kernel> lowerGroups(const std::vector<GroupInfo>& groups, const LowerOptions& o,
-                                const std::unordered_map<const Value*, ValueBuffer>& bufs,
+                                std::unordered_map<const Value*, ValueBuffer>& bufs, Function& f,
                                 std::vector<std::vector<KnobChoice>>& knobs) {
   std::vector<Kernel> kernels;
   for (const GroupInfo& g : groups) {
-    ScheduleContext ctx(o.spec, o.knobs, bufs);
+    ScheduleContext ctx(o.spec, o.knobs, bufs, f);
     Kernel k = lowerGroup(g, ctx);
     k.body = kernel::simplify(vectorizeLoops(k.body));
     kernels.push_back(std::move(k));
@@ -221,7 +222,7 @@ CompiledModule lowerModule(const Module& input, const LowerOptions& o) {
   phase("assignBuffers", [&] { bufs = assignBuffers(f, groups); });
   CompiledModule out;
   std::vector<std::vector<KnobChoice>> knobs;
-  phase("lowerGroups", [&] { out.kernels = lowerGroups(groups, o, bufs, knobs); });
+  phase("lowerGroups", [&] { out.kernels = lowerGroups(groups, o, bufs, f, knobs); });
   if (o.printKernels)
     for (size_t i = 0; i < out.kernels.size(); ++i) {
       *o.printKernels << "// knobs:";

@@ -117,6 +117,20 @@ int64_t ScheduleContext::knob(const GroupInfo& g, const std::string& name, int64
   return v;
 }
 
+const ValueBuffer& ScheduleContext::packedConstant(const Value* v, const std::string& key,
+                                                   const std::function<Tensor(const Tensor&)>& pack) {
+  DLC_CHECK(v && v->isConstant(), "lowering: only constants can be packed");
+  std::string name = v->name() + "." + key;
+  if (Value* existing = f_.findValue(name)) return bufs_.at(existing);
+  Tensor t = pack(v->constant());
+  Value* c = f_.addConstant(name, std::move(t));
+  std::vector<int64_t> ext = staticExtents(*c);
+  std::string bufName;
+  for (char ch : name) bufName += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
+  bufs_[c] = ValueBuffer{makeBuffer(bufName, c->type().dtype, numElements(ext)), ext, nullptr};
+  return bufs_.at(c);
+}
+
 std::vector<Node*> nodesExcept(const GroupInfo& g, const Node* skip) {
   std::vector<Node*> out;
   for (Node* n : g.nodes)

@@ -30,16 +30,25 @@ struct KnobChoice {
 
 class ScheduleContext {
  public:
-  ScheduleContext(const CpuSpec& spec, const KnobValues& knobs, const std::unordered_map<const Value*, ValueBuffer>& bufs)
-      : spec(spec), buffers(bufs), knobs_(knobs) {}
+  ScheduleContext(const CpuSpec& spec, const KnobValues& knobs, std::unordered_map<const Value*, ValueBuffer>& bufs,
+                  Function& f)
+      : spec(spec), buffers(bufs), knobs_(knobs), bufs_(bufs), f_(f) {}
   // The knob's explicit value (key "<name>" or "group<id>.<name>"), else `dflt`.
   int64_t knob(const GroupInfo& g, const std::string& name, int64_t dflt);
+  // A constant computed at compile time from constant `v` by `pack` (a weight
+  // reordered into the layout a kernel reads contiguously, say), stored with
+  // the artifact's weights. The same `v` and `key` give the same buffer, so
+  // kernels share one packed copy; `key` names the layout ("oc16").
+  const ValueBuffer& packedConstant(const Value* v, const std::string& key,
+                                    const std::function<Tensor(const Tensor&)>& pack);
   const CpuSpec& spec;
   const std::unordered_map<const Value*, ValueBuffer>& buffers;
   std::vector<KnobChoice> choices;  // of the group being lowered
 
  private:
   const KnobValues& knobs_;
+  std::unordered_map<const Value*, ValueBuffer>& bufs_;
+  Function& f_;
 };
 
 // Lowers the group or throws dlc::Unsupported naming the op with no template.
