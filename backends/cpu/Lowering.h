@@ -51,6 +51,10 @@ struct ValueBuffer {
 // shape the model states and check it at run time.
 bool hasDataDependentShape(const Node& n);
 
+// f64 scalars, for templates that compute in double as the reference does.
+inline kernel::Type f64() { return kernel::Type{DType::Float64, 1}; }
+inline ExprRef f64Imm(double v) { return kernel::floatImm(v, f64()); }
+
 // Static extents of a value (the lowering requires static shapes).
 std::vector<int64_t> staticExtents(const Value& v);
 int64_t numElements(const std::vector<int64_t>& extents);
@@ -119,6 +123,9 @@ int64_t trailingPad(const Node& n, size_t d, size_t spatial, int64_t in, int64_t
 // serial tail; lanes <= 1 gives a serial loop.
 StmtRef vectorizedLoop(const std::string& name, int64_t extent, int lanes,
                        const std::function<StmtRef(const ExprRef&)>& body);
+// A row of `extent` positions as tiles of `lanes` (tile(start, lanes)), then
+// single positions for the remainder (tile(start, 1)); serial loops.
+StmtRef tiledRow(int64_t extent, int lanes, const std::function<StmtRef(const ExprRef&, int)>& tile);
 // A serial/parallel loop from 0 to extent, body given the loop variable.
 StmtRef loop(const std::string& name, int64_t extent, kernel::LoopKind kind,
              const std::function<StmtRef(const ExprRef&)>& body);

@@ -114,4 +114,15 @@ StmtRef vectorizedLoop(const std::string& name, int64_t extent, int lanes,
   return seq({main, forLoop(vt, intImm(chunks * lanes), intImm(tail), LoopKind::Serial, body(varRef(vt)))});
 }
 
+StmtRef tiledRow(int64_t extent, int lanes, const std::function<StmtRef(const ExprRef&, int)>& tile) {
+  int64_t full = lanes > 1 ? extent / lanes : 0;
+  std::vector<StmtRef> st;
+  if (full > 0)
+    st.push_back(loop("owt", full, LoopKind::Serial, [&](const ExprRef& t) { return tile(t * lanes, lanes); }));
+  int64_t done = full * lanes;
+  if (done < extent)
+    st.push_back(loop("owr", extent - done, LoopKind::Serial, [&](const ExprRef& r) { return tile(intImm(done) + r, 1); }));
+  return seq(st);
+}
+
 }  // namespace dlc::cpu

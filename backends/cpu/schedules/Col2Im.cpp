@@ -19,8 +19,6 @@ using namespace kernel;
 
 namespace {
 
-ExprRef bin(BinOp op, ExprRef a, ExprRef b) { return binary(op, std::move(a), std::move(b)); }
-
 std::vector<int64_t> constInts(const Node& n, size_t i) {
   const Value* v = n.input(i);
   if (!v || v->kind() != Value::Kind::Constant || !isInteger(v->constant().dtype()))
@@ -76,11 +74,11 @@ StmtRef scheduleCol2Im(const GroupInfo& g, ScheduleContext& ctx) {
     l = intImm(0);
     for (size_t d = 0; d < R; ++d) {
       ExprRef num = idx[d + 2] + intImm(pads[d]) - kd[d] * dil[d];
-      ExprRef ld = bin(BinOp::Div, num, intImm(stride[d]));
-      ExprRef ok = bin(BinOp::And, bin(BinOp::GE, num, intImm(0)),
-                       bin(BinOp::And, bin(BinOp::EQ, bin(BinOp::Mod, num, intImm(stride[d])), intImm(0)),
-                           bin(BinOp::LT, ld, intImm(blocks[d]))));
-      valid = valid ? bin(BinOp::And, valid, ok) : ok;
+      ExprRef ld = binary(BinOp::Div, num, intImm(stride[d]));
+      ExprRef ok = binary(BinOp::And, binary(BinOp::GE, num, intImm(0)),
+                       binary(BinOp::And, binary(BinOp::EQ, binary(BinOp::Mod, num, intImm(stride[d])), intImm(0)),
+                           binary(BinOp::LT, ld, intImm(blocks[d]))));
+      valid = valid ? binary(BinOp::And, valid, ok) : ok;
       l = l * blocks[d] + kernel::min(kernel::max(ld, intImm(0)), intImm(blocks[d] - 1));
     }
     return valid;

@@ -156,14 +156,7 @@ StmtRef scheduleConvTranspose(const GroupInfo& grp, ScheduleContext& ctx) {
       }));
       return allocate(acc, seq(body));
     };
-    int64_t full = lanes > 1 ? OW / lanes : 0;
-    std::vector<StmtRef> st;
-    if (full > 0)
-      st.push_back(loop("owt", full, LoopKind::Serial, [&](const ExprRef& owt) { return tile(owt * lanes, lanes); }));
-    int64_t done = full * lanes;
-    if (done < OW)
-      st.push_back(loop("owr", OW - done, LoopKind::Serial, [&](const ExprRef& r) { return tile(intImm(done) + r, 1); }));
-    return seq(st);
+    return tiledRow(OW, lanes, tile);
   });
 }
 

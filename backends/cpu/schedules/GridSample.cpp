@@ -22,9 +22,6 @@ using namespace kernel;
 
 namespace {
 
-Type f64() { return Type{DType::Float64, 1}; }
-ExprRef dimm(double v) { return floatImm(v, f64()); }
-ExprRef bin(BinOp op, ExprRef a, ExprRef b) { return binary(op, std::move(a), std::move(b)); }
 ExprRef fmin(ExprRef a, ExprRef b) { return kernel::min(std::move(a), std::move(b)); }
 ExprRef fmax(ExprRef a, ExprRef b) { return kernel::max(std::move(a), std::move(b)); }
 
@@ -33,17 +30,17 @@ enum class Pad { Zeros, Border, Reflection };
 // reflect(x, lo, hi) of the reference: x folded back into [lo, hi].
 ExprRef reflect(const ExprRef& x, double lo, double hi) {
   double rng = hi - lo;
-  if (rng <= 0) return dimm(lo);
+  if (rng <= 0) return f64Imm(lo);
   auto fold = [&](const ExprRef& dx, double even, double odd, double evenSign) {
-    ExprRef n = cast(i64(), bin(BinOp::Div, dx, dimm(rng)));
-    ExprRef r = dx - cast(f64(), n) * dimm(rng);
-    ExprRef isEven = bin(BinOp::EQ, bin(BinOp::Mod, n, intImm(2)), intImm(0));
-    ExprRef e = evenSign > 0 ? dimm(even) + r : dimm(even) - r;
-    ExprRef o = evenSign > 0 ? dimm(odd) - r : dimm(odd) + r;
+    ExprRef n = cast(i64(), binary(BinOp::Div, dx, f64Imm(rng)));
+    ExprRef r = dx - cast(f64(), n) * f64Imm(rng);
+    ExprRef isEven = binary(BinOp::EQ, binary(BinOp::Mod, n, intImm(2)), intImm(0));
+    ExprRef e = evenSign > 0 ? f64Imm(even) + r : f64Imm(even) - r;
+    ExprRef o = evenSign > 0 ? f64Imm(odd) - r : f64Imm(odd) + r;
     return select(isEven, e, o);
   };
-  ExprRef below = fold(dimm(lo) - x, lo, hi, 1), above = fold(x - dimm(hi), hi, lo, -1);
-  return select(bin(BinOp::LT, x, dimm(lo)), below, select(bin(BinOp::GT, x, dimm(hi)), above, x));
+  ExprRef below = fold(f64Imm(lo) - x, lo, hi, 1), above = fold(x - f64Imm(hi), hi, lo, -1);
+  return select(binary(BinOp::LT, x, f64Imm(lo)), below, select(binary(BinOp::GT, x, f64Imm(hi)), above, x));
 }
 
 }  // namespace
@@ -107,25 +104,25 @@ StmtRef scheduleGridSample(const GroupInfo& g, ScheduleContext& ctx) {
         double lo = align ? 0.0 : -0.5, hi = align ? len - 1 : len - 0.5;
         auto tapIndex = [&](const ExprRef& i) -> ExprRef {
           if (pad == Pad::Zeros)
-            return select(bin(BinOp::And, bin(BinOp::GE, i, intImm(0)), bin(BinOp::LT, i, intImm(dims[d]))), i,
+            return select(binary(BinOp::And, binary(BinOp::GE, i, intImm(0)), binary(BinOp::LT, i, intImm(dims[d]))), i,
                           intImm(-1));
           if (pad == Pad::Border) return kernel::min(kernel::max(i, intImm(0)), intImm(dims[d] - 1));
           ExprRef r = cast(i64(), reflect(cast(f64(), i), lo, hi));
           return kernel::min(kernel::max(r, intImm(0)), intImm(dims[d] - 1));
         };
         ExprRef gval = cast(f64(), load(G, np * R + (R - 1 - d)));
-        ExprRef x = align ? bin(BinOp::Div, gval + dimm(1), dimm(2.0)) * dimm(len - 1)
-                          : bin(BinOp::Div, (gval + dimm(1)) * dimm(len) - dimm(1), dimm(2.0));
+        ExprRef x = align ? binary(BinOp::Div, gval + f64Imm(1), f64Imm(2.0)) * f64Imm(len - 1)
+                          : binary(BinOp::Div, (gval + f64Imm(1)) * f64Imm(len) - f64Imm(1), f64Imm(2.0));
         if (mode == "nearest") x = call(Intrinsic::Round, {x});
         x = let("x" + sd, x);
         if (pad != Pad::Zeros) {
-          ExprRef out = bin(BinOp::Or, bin(BinOp::LT, x, dimm(lo)), bin(BinOp::GT, x, dimm(hi)));
-          ExprRef fixed = pad == Pad::Border ? fmin(fmax(x, dimm(0)), dimm(len - 1)) : reflect(x, lo, hi);
+          ExprRef out = binary(BinOp::Or, binary(BinOp::LT, x, f64Imm(lo)), binary(BinOp::GT, x, f64Imm(hi)));
+          ExprRef fixed = pad == Pad::Border ? fmin(fmax(x, f64Imm(0)), f64Imm(len - 1)) : reflect(x, lo, hi);
           x = let("xp" + sd, select(out, fixed, x));
         }
         if (mode == "nearest") {
           idx[d] = {let("i" + sd, tapIndex(cast(i64(), x)))};
-          wt[d] = {dimm(1)};
+          wt[d] = {f64Imm(1)};
           continue;
         }
         ExprRef f = call(Intrinsic::Floor, {x});
@@ -136,23 +133,23 @@ StmtRef scheduleGridSample(const GroupInfo& g, ScheduleContext& ctx) {
         for (int k = 0; k < taps; ++k)
           idx[d].push_back(let("i" + sd + "_" + std::to_string(k), tapIndex(x0 + intImm(mode == "cubic" ? k - 1 : k))));
         if (mode == "linear") {
-          wt[d] = {let("w" + sd + "_0", dimm(1) - t), let("w" + sd + "_1", t)};
+          wt[d] = {let("w" + sd + "_0", f64Imm(1) - t), let("w" + sd + "_1", t)};
         } else {
           const double a = -0.75;
           ExprRef ax = let("ax" + sd, call(Intrinsic::Abs, {t}));
           auto farW = [&](const ExprRef& u) {
-            return ((dimm(a) * u - dimm(5 * a)) * u + dimm(8 * a)) * u - dimm(4 * a);
+            return ((f64Imm(a) * u - f64Imm(5 * a)) * u + f64Imm(8 * a)) * u - f64Imm(4 * a);
           };
-          auto nearW = [&](const ExprRef& u) { return ((dimm(a + 2) * u - dimm(a + 3)) * u) * u + dimm(1); };
-          wt[d] = {let("w" + sd + "_0", farW(ax + dimm(1))), let("w" + sd + "_1", nearW(ax)),
-                   let("w" + sd + "_2", nearW(dimm(1) - ax)), let("w" + sd + "_3", farW(dimm(2) - ax))};
+          auto nearW = [&](const ExprRef& u) { return ((f64Imm(a + 2) * u - f64Imm(a + 3)) * u) * u + f64Imm(1); };
+          wt[d] = {let("w" + sd + "_0", farW(ax + f64Imm(1))), let("w" + sd + "_1", nearW(ax)),
+                   let("w" + sd + "_2", nearW(f64Imm(1) - ax)), let("w" + sd + "_3", farW(f64Imm(2) - ax))};
         }
       }
       // Per channel: the sum over all tap combinations, dim R-1 fastest.
       int64_t combos = 1;
       for (int64_t d = 0; d < R; ++d) combos *= taps;
       StmtRef channels = loop("c", C, LoopKind::Serial, [&](const ExprRef& c) {
-        ExprRef base = (n * C + c) * inSize, acc = dimm(0);
+        ExprRef base = (n * C + c) * inSize, acc = f64Imm(0);
         for (int64_t k = 0; k < combos; ++k) {
           int64_t rem = k;
           ExprRef off = base, w, valid;
@@ -161,15 +158,15 @@ StmtRef scheduleGridSample(const GroupInfo& g, ScheduleContext& ctx) {
             rem /= taps;
             ExprRef i = idx[d][tp];
             if (pad == Pad::Zeros) {
-              ExprRef ok = bin(BinOp::GE, i, intImm(0));
-              valid = valid ? bin(BinOp::And, valid, ok) : ok;
+              ExprRef ok = binary(BinOp::GE, i, intImm(0));
+              valid = valid ? binary(BinOp::And, valid, ok) : ok;
               i = kernel::max(i, intImm(0));  // in bounds; the tap is dropped
             }
             off = off + i * dstr[d];
             w = w ? w * wt[d][tp] : wt[d][tp];
           }
           ExprRef term = w * cast(f64(), load(X, off));
-          acc = acc + (valid ? select(valid, term, dimm(0)) : term);
+          acc = acc + (valid ? select(valid, term, f64Imm(0)) : term);
         }
         return storeThroughEpilogue(g, ctx, delinearize((n * C + c) * P + p, oe), cast(ot, acc));
       });

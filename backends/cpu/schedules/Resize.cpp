@@ -30,10 +30,6 @@ using namespace kernel;
 
 namespace {
 
-Type f64() { return Type{DType::Float64, 1}; }
-ExprRef dimm(double v) { return floatImm(v, f64()); }
-ExprRef bin(BinOp op, ExprRef a, ExprRef b) { return binary(op, std::move(a), std::move(b)); }
-
 struct Params {
   std::string mode, coordMode, nearestMode, aspectPolicy;
   double cubicA = -0.75, extrapolation = 0;
@@ -140,52 +136,52 @@ ExprRef inputCoord(const Params& p, const Axis& a, const ExprRef& x) {
   ExprRef xf = cast(f64(), x);
   auto inW1 = static_cast<double>(a.inW - 1);
   const std::string& cm = p.coordMode;
-  if (cm == "align_corners") return a.outWf == 1 ? dimm(0) : bin(BinOp::Div, xf * dimm(inW1), dimm(a.outWf - 1));
-  if (cm == "asymmetric") return bin(BinOp::Div, xf, dimm(a.scale));
+  if (cm == "align_corners") return a.outWf == 1 ? f64Imm(0) : binary(BinOp::Div, xf * f64Imm(inW1), f64Imm(a.outWf - 1));
+  if (cm == "asymmetric") return binary(BinOp::Div, xf, f64Imm(a.scale));
   if (cm == "tf_crop_and_resize") {
-    ExprRef xo = a.outWf == 1 ? dimm((a.r1 - a.r0) * inW1 / 2)
-                              : bin(BinOp::Div, xf * dimm(a.r1 - a.r0) * dimm(inW1), dimm(a.outWf - 1));
-    return xo + dimm(a.r0 * inW1);
+    ExprRef xo = a.outWf == 1 ? f64Imm((a.r1 - a.r0) * inW1 / 2)
+                              : binary(BinOp::Div, xf * f64Imm(a.r1 - a.r0) * f64Imm(inW1), f64Imm(a.outWf - 1));
+    return xo + f64Imm(a.r0 * inW1);
   }
-  ExprRef hp = bin(BinOp::Div, xf + dimm(0.5), dimm(a.scale)) - dimm(0.5);
-  if (cm == "pytorch_half_pixel") return a.outWf == 1 ? dimm(-0.5) : hp;
+  ExprRef hp = binary(BinOp::Div, xf + f64Imm(0.5), f64Imm(a.scale)) - f64Imm(0.5);
+  if (cm == "pytorch_half_pixel") return a.outWf == 1 ? f64Imm(-0.5) : hp;
   if (cm == "half_pixel") return hp;
   // half_pixel_symmetric
   double adjustment = static_cast<double>(a.outW) / a.outWf, center = static_cast<double>(a.inW) / 2;
-  return dimm(center * (1 - adjustment)) + bin(BinOp::Div, xf + dimm(0.5), dimm(a.scale)) - dimm(0.5);
+  return f64Imm(center * (1 - adjustment)) + binary(BinOp::Div, xf + f64Imm(0.5), f64Imm(a.scale)) - f64Imm(0.5);
 }
 
 // Whether input coordinate xo falls outside the input (tf_crop_and_resize).
 ExprRef outsideAt(const Axis& a, const ExprRef& xo) {
-  return bin(BinOp::Or, bin(BinOp::LT, xo, dimm(0)), bin(BinOp::GT, xo, dimm(static_cast<double>(a.inW - 1))));
+  return binary(BinOp::Or, binary(BinOp::LT, xo, f64Imm(0)), binary(BinOp::GT, xo, f64Imm(static_cast<double>(a.inW - 1))));
 }
 
 // The unnormalized weight of tap offset `off` at fractional position `ratio`.
 ExprRef tapWeight(const Params& p, const Axis& a, const ExprRef& off, const ExprRef& ratio) {
   ExprRef arg = cast(f64(), off) - ratio;
-  if (a.aa) arg = p.mode == "linear" ? arg * dimm(a.scale) : dimm(a.scale) * arg;
-  if (p.mode == "linear") return kernel::min(kernel::max(dimm(1.0) - call(Intrinsic::Abs, {arg}), dimm(0)), dimm(1));
+  if (a.aa) arg = p.mode == "linear" ? arg * f64Imm(a.scale) : f64Imm(a.scale) * arg;
+  if (p.mode == "linear") return kernel::min(kernel::max(f64Imm(1.0) - call(Intrinsic::Abs, {arg}), f64Imm(0)), f64Imm(1));
   double c = p.cubicA;
   ExprRef x = call(Intrinsic::Abs, {arg});
-  ExprRef near = ((dimm(c + 2) * x - dimm(c + 3)) * x) * x + dimm(1);
-  ExprRef far = ((dimm(c) * x - dimm(5 * c)) * x + dimm(8 * c)) * x - dimm(4 * c);
-  return select(bin(BinOp::LE, x, dimm(1)), near, select(bin(BinOp::LT, x, dimm(2)), far, dimm(0)));
+  ExprRef near = ((f64Imm(c + 2) * x - f64Imm(c + 3)) * x) * x + f64Imm(1);
+  ExprRef far = ((f64Imm(c) * x - f64Imm(5 * c)) * x + f64Imm(8 * c)) * x - f64Imm(4 * c);
+  return select(binary(BinOp::LE, x, f64Imm(1)), near, select(binary(BinOp::LT, x, f64Imm(2)), far, f64Imm(0)));
 }
 
 ExprRef nearestIndex(const Params& p, const Axis& a, const ExprRef& x) {
   ExprRef xo = inputCoord(p, a, x);
   ExprRef i0 = cast(i64(), call(Intrinsic::Ceil, {xo})) - intImm(1);
   ExprRef ratio = xo - cast(f64(), i0);
-  ExprRef one = bin(BinOp::EQ, ratio, dimm(1));
+  ExprRef one = binary(BinOp::EQ, ratio, f64Imm(1));
   ExprRef up;
   if (p.nearestMode == "ceil")
     up = constant(boolean(), 1);
   else if (p.nearestMode == "floor")
     up = one;
   else if (p.nearestMode == "round_prefer_floor")
-    up = bin(BinOp::Or, one, bin(BinOp::GT, ratio, dimm(0.5)));
+    up = binary(BinOp::Or, one, binary(BinOp::GT, ratio, f64Imm(0.5)));
   else
-    up = bin(BinOp::Or, one, bin(BinOp::GE, ratio, dimm(0.5)));
+    up = binary(BinOp::Or, one, binary(BinOp::GE, ratio, f64Imm(0.5)));
   ExprRef i = i0 + cast(i64(), up);
   return kernel::min(kernel::max(i, intImm(0)), intImm(a.inW - 1));
 }
@@ -240,7 +236,7 @@ StmtRef scheduleResize(const GroupInfo& g, ScheduleContext& ctx) {
   // Whether any resized axis maps the output index outside the input.
   auto anyOutside = [&](const std::vector<ExprRef>& idx) -> ExprRef {
     ExprRef o = constant(boolean(), 0);
-    for (const Axis& a : axes) o = bin(BinOp::Or, o, outsideAt(a, inputCoord(p, a, idx[a.d])));
+    for (const Axis& a : axes) o = binary(BinOp::Or, o, outsideAt(a, inputCoord(p, a, idx[a.d])));
     return o;
   };
 
@@ -298,14 +294,14 @@ StmtRef scheduleResize(const GroupInfo& g, ScheduleContext& ctx) {
         // sum_t w_l(t) * value(l + 1), zero weights skipped, from 0.
         std::function<ExprRef(size_t)> sum = [&](size_t l) -> ExprRef {
           const Axis& a = axes[l];
-          ExprRef s = dimm(0);
+          ExprRef s = f64Imm(0);
           for (size_t t = 0; t < tapW[l].size(); ++t) {
             ExprRef saved = from[a.d];
             from[a.d] = tapIdx[l][t];
             ExprRef v = l + 1 == axes.size() ? cast(f64(), load(src.buffer, linearize(from, in))) : sum(l + 1);
             from[a.d] = saved;
             ExprRef w = tapW[l][t];
-            s = s + select(bin(BinOp::NE, w, dimm(0)), w * v, dimm(0));
+            s = s + select(binary(BinOp::NE, w, f64Imm(0)), w * v, f64Imm(0));
           }
           return s;
         };
@@ -340,11 +336,11 @@ StmtRef scheduleResize(const GroupInfo& g, ScheduleContext& ctx) {
   auto exSum = [&](size_t l) { return load(sums, intImm(2 * static_cast<int64_t>(l) + 1)); };
   auto weight = [&](size_t l, const ExprRef& t) {
     ExprRef w = rawWeight(l, t);
-    return axes[l].aa ? bin(BinOp::Div, w, aaSum(l)) : w;
+    return axes[l].aa ? binary(BinOp::Div, w, aaSum(l)) : w;
   };
   auto inRange = [&](size_t l, const ExprRef& t) {
     ExprRef i = tapIndex(l, t);
-    return bin(BinOp::And, bin(BinOp::GE, i, intImm(0)), bin(BinOp::LT, i, intImm(axes[l].inW)));
+    return binary(BinOp::And, binary(BinOp::GE, i, intImm(0)), binary(BinOp::LT, i, intImm(axes[l].inW)));
   };
   // The normalizers of axis l: the sum of all its taps' weights (antialias)
   // and of its in-range taps' weights (exclude_outside).
@@ -353,12 +349,12 @@ StmtRef scheduleResize(const GroupInfo& g, ScheduleContext& ctx) {
     auto li = static_cast<int64_t>(l);
     if (axes[l].aa)
       body.push_back(
-          seq({store(sums, intImm(2 * li), dimm(0)), loop("t", axes[l].taps, LoopKind::Serial, [&](const ExprRef& t) {
+          seq({store(sums, intImm(2 * li), f64Imm(0)), loop("t", axes[l].taps, LoopKind::Serial, [&](const ExprRef& t) {
                  return store(sums, intImm(2 * li), aaSum(l) + rawWeight(l, t));
                })}));
     if (p.excludeOutside)
       body.push_back(seq(
-          {store(sums, intImm(2 * li + 1), dimm(0)), loop("t", axes[l].taps, LoopKind::Serial, [&](const ExprRef& t) {
+          {store(sums, intImm(2 * li + 1), f64Imm(0)), loop("t", axes[l].taps, LoopKind::Serial, [&](const ExprRef& t) {
              return ifThenElse(inRange(l, t), store(sums, intImm(2 * li + 1), exSum(l) + weight(l, t)));
            })}));
     return seq(body);
@@ -371,10 +367,10 @@ StmtRef scheduleResize(const GroupInfo& g, ScheduleContext& ctx) {
     StmtRef taps = loop("t", a.taps, LoopKind::Serial, [&](const ExprRef& t) {
       Var wV = makeVar("w" + std::to_string(l), f64());
       ExprRef w = varRef(wV);
-      ExprRef keep = bin(BinOp::NE, w, dimm(0));
+      ExprRef keep = binary(BinOp::NE, w, f64Imm(0));
       if (p.excludeOutside) {
-        keep = bin(BinOp::And, keep, inRange(l, t));
-        w = select(bin(BinOp::NE, exSum(l), dimm(0)), bin(BinOp::Div, w, exSum(l)), w);
+        keep = binary(BinOp::And, keep, inRange(l, t));
+        w = select(binary(BinOp::NE, exSum(l), f64Imm(0)), binary(BinOp::Div, w, exSum(l)), w);
       }
       ExprRef saved = from[a.d];
       from[a.d] = kernel::min(kernel::max(tapIndex(l, t), intImm(0)), intImm(a.inW - 1));
@@ -388,7 +384,7 @@ StmtRef scheduleResize(const GroupInfo& g, ScheduleContext& ctx) {
       from[a.d] = saved;
       return letStmt(wV, weight(l, t), ifThenElse(keep, tap));
     });
-    return seq({store(acc, intImm(li), dimm(0)), taps});
+    return seq({store(acc, intImm(li), f64Imm(0)), taps});
   };
 
   return loop("o", outer, kind, [&](const ExprRef& o) {

@@ -16,9 +16,6 @@ using namespace kernel;
 
 namespace {
 
-Type f64() { return Type{DType::Float64, 1}; }
-ExprRef dimm(double v) { return floatImm(v, f64()); }
-ExprRef bin(BinOp op, ExprRef a, ExprRef b) { return binary(op, std::move(a), std::move(b)); }
 ExprRef toF(const ExprRef& e) { return cast(f64(), e); }
 
 }  // namespace
@@ -49,25 +46,25 @@ StmtRef scheduleRoiAlign(const GroupInfo& g, ScheduleContext& ctx) {
   LoopKind kind =
       R * C * OH * OW >= ctx.knob(g, "parallel_min_outputs", 256) && R * C > 1 ? LoopKind::Parallel : LoopKind::Serial;
   return loop("rc", R * C, kind, [&](const ExprRef& rc) {
-    ExprRef r = bin(BinOp::Div, rc, intImm(C)), c = bin(BinOp::Mod, rc, intImm(C));
+    ExprRef r = binary(BinOp::Div, rc, intImm(C)), c = binary(BinOp::Mod, rc, intImm(C));
     std::vector<std::pair<Var, ExprRef>> lets;
     auto let = [&](const std::string& name, const ExprRef& value) {
       Var v = makeVar(name, value->type);
       lets.push_back({v, value});
       return varRef(v);
     };
-    auto roi = [&](int k) { return toF(load(Rois, r * 4 + intImm(k))) * dimm(scale); };
+    auto roi = [&](int k) { return toF(load(Rois, r * 4 + intImm(k))) * f64Imm(scale); };
     double off = halfPixel ? 0.5 : 0.0;
     ExprRef b = let("b", kernel::min(kernel::max(cast(i64(), load(B, r)), intImm(0)), intImm(N - 1)));
-    ExprRef x0 = let("x0", roi(0) - dimm(off)), y0 = let("y0", roi(1) - dimm(off));
-    ExprRef rw = roi(2) - dimm(off) - x0, rh = roi(3) - dimm(off) - y0;
-    if (!halfPixel) rw = kernel::max(rw, dimm(1.0)), rh = kernel::max(rh, dimm(1.0));
+    ExprRef x0 = let("x0", roi(0) - f64Imm(off)), y0 = let("y0", roi(1) - f64Imm(off));
+    ExprRef rw = roi(2) - f64Imm(off) - x0, rh = roi(3) - f64Imm(off) - y0;
+    if (!halfPixel) rw = kernel::max(rw, f64Imm(1.0)), rh = kernel::max(rh, f64Imm(1.0));
     rw = let("rw", rw), rh = let("rh", rh);
-    ExprRef bh = let("bh", bin(BinOp::Div, rh, dimm(static_cast<double>(OH))));
-    ExprRef bw = let("bw", bin(BinOp::Div, rw, dimm(static_cast<double>(OW))));
+    ExprRef bh = let("bh", binary(BinOp::Div, rh, f64Imm(static_cast<double>(OH))));
+    ExprRef bw = let("bw", binary(BinOp::Div, rw, f64Imm(static_cast<double>(OW))));
     auto samples = [&](const ExprRef& len, int64_t outLen) {
       return ratio > 0 ? intImm(ratio)
-                       : cast(i64(), call(Intrinsic::Ceil, {bin(BinOp::Div, len, dimm(static_cast<double>(outLen)))}));
+                       : cast(i64(), call(Intrinsic::Ceil, {binary(BinOp::Div, len, f64Imm(static_cast<double>(outLen)))}));
     };
     ExprRef gh = let("gh", samples(rh, OH)), gw = let("gw", samples(rw, OW));
     ExprRef count = let("count", toF(kernel::max(gh * gw, intImm(1))));
@@ -78,17 +75,17 @@ StmtRef scheduleRoiAlign(const GroupInfo& g, ScheduleContext& ctx) {
         Var iyV = makeVar("iy"), ixV = makeVar("ix");
         ExprRef iy = varRef(iyV), ix = varRef(ixV);
         // One sample point's bilinear tap (the reference's roiTap).
-        ExprRef y = y0 + toF(ph) * bh + bin(BinOp::Div, (toF(iy) + dimm(0.5)) * bh, toF(gh));
-        ExprRef x = x0 + toF(pw) * bw + bin(BinOp::Div, (toF(ix) + dimm(0.5)) * bw, toF(gw));
+        ExprRef y = y0 + toF(ph) * bh + binary(BinOp::Div, (toF(iy) + f64Imm(0.5)) * bh, toF(gh));
+        ExprRef x = x0 + toF(pw) * bw + binary(BinOp::Div, (toF(ix) + f64Imm(0.5)) * bw, toF(gw));
         Var yV = makeVar("y", f64()), xV = makeVar("x", f64());
         ExprRef yr = varRef(yV), xr = varRef(xV);
         ExprRef empty =
-            bin(BinOp::Or, bin(BinOp::Or, bin(BinOp::LT, yr, dimm(-1.0)), bin(BinOp::GT, yr, dimm(double(H)))),
-                bin(BinOp::Or, bin(BinOp::LT, xr, dimm(-1.0)), bin(BinOp::GT, xr, dimm(double(W)))));
+            binary(BinOp::Or, binary(BinOp::Or, binary(BinOp::LT, yr, f64Imm(-1.0)), binary(BinOp::GT, yr, f64Imm(double(H)))),
+                binary(BinOp::Or, binary(BinOp::LT, xr, f64Imm(-1.0)), binary(BinOp::GT, xr, f64Imm(double(W)))));
         auto axis = [&](const ExprRef& v, int64_t len, ExprRef& lo, ExprRef& hi, ExprRef& frac) {
-          ExprRef vc = kernel::max(v, dimm(0));
+          ExprRef vc = kernel::max(v, f64Imm(0));
           ExprRef l0 = cast(i64(), vc);
-          ExprRef edge = bin(BinOp::GE, l0, intImm(len - 1));
+          ExprRef edge = binary(BinOp::GE, l0, intImm(len - 1));
           lo = select(edge, intImm(len - 1), l0);
           hi = select(edge, intImm(len - 1), l0 + intImm(1));
           frac = select(edge, toF(lo), vc) - toF(lo);
@@ -96,12 +93,12 @@ StmtRef scheduleRoiAlign(const GroupInfo& g, ScheduleContext& ctx) {
         ExprRef yl, yh, ly, xl, xh, lx;
         axis(yr, H, yl, yh, ly);
         axis(xr, W, xl, xh, lx);
-        ExprRef hy = dimm(1) - ly, hx = dimm(1) - lx;
+        ExprRef hy = f64Imm(1) - ly, hx = f64Imm(1) - lx;
         ExprRef pos[4] = {yl * W + xl, yl * W + xh, yh * W + xl, yh * W + xh};
         ExprRef wts[4] = {hy * hx, hy * lx, ly * hx, ly * lx};
         ExprRef terms[4];
         for (int q = 0; q < 4; ++q) {
-          ExprRef p = select(empty, intImm(0), pos[q]), w = select(empty, dimm(0), wts[q]);
+          ExprRef p = select(empty, intImm(0), pos[q]), w = select(empty, f64Imm(0), wts[q]);
           terms[q] = w * toF(load(X, plane + p));
         }
         ExprRef a = load(acc, intImm(0));
@@ -113,15 +110,15 @@ StmtRef scheduleRoiAlign(const GroupInfo& g, ScheduleContext& ctx) {
         } else {
           ExprRef v = terms[0];
           for (int q = 1; q < 4; ++q) v = kernel::max(v, terms[q]);
-          ExprRef first = bin(BinOp::And, bin(BinOp::EQ, iy, intImm(0)), bin(BinOp::EQ, ix, intImm(0)));
+          ExprRef first = binary(BinOp::And, binary(BinOp::EQ, iy, intImm(0)), binary(BinOp::EQ, ix, intImm(0)));
           update = store(acc, intImm(0), select(first, v, kernel::max(a, v)));
         }
         StmtRef sample = letStmt(yV, y, letStmt(xV, x, update));
         StmtRef grid =
             forLoop(iyV, intImm(0), gh, LoopKind::Serial, forLoop(ixV, intImm(0), gw, LoopKind::Serial, sample));
-        ExprRef result = avg ? bin(BinOp::Div, load(acc, intImm(0)), count) : load(acc, intImm(0));
+        ExprRef result = avg ? binary(BinOp::Div, load(acc, intImm(0)), count) : load(acc, intImm(0));
         std::vector<ExprRef> outIdx{r, c, ph, pw};
-        return seq({store(acc, intImm(0), dimm(0)), grid, storeThroughEpilogue(g, ctx, outIdx, cast(ot, result))});
+        return seq({store(acc, intImm(0), f64Imm(0)), grid, storeThroughEpilogue(g, ctx, outIdx, cast(ot, result))});
       });
     });
     StmtRef s = allocate(acc, cells);
