@@ -106,6 +106,41 @@ std::string sanitize(const std::string& s) {
   return o;
 }
 
+// The floating-point operations of the group's anchor, 2 per multiply-add, from
+// its operands' shapes: the conv and matmul families (what dominates a
+// network). 0 for anything else; the profiler then reports time and bytes only.
+double anchorFlops(const Node* n) {
+  if (!n || n->numOutputs() == 0 || !n->output(0)) return 0;
+  auto numel = [](const Value* v) {
+    double e = 1;
+    for (int64_t d : staticExtents(*v)) e *= static_cast<double>(d);
+    return e;
+  };
+  const std::string& op = n->op();
+  const Value* x = n->input(0);
+  const Value* y = n->output(0);
+  if (op == "Conv" || op == "ConvInteger" || op == "DeformConv" || op == "QLinearConv") {
+    // Y[N, OC, spatial] = sum over IC/g x kernel of X * W[OC, IC/g, kernel].
+    const Value* w = n->input(op == "QLinearConv" ? 3 : 1);
+    std::vector<int64_t> we = staticExtents(*w);
+    if (we.empty() || we[0] == 0) return 0;
+    return 2.0 * numel(y) * numel(w) / static_cast<double>(we[0]);
+  }
+  if (op == "ConvTranspose") {  // every input element times W[C, OC/g, kernel]
+    std::vector<int64_t> we = staticExtents(*n->input(1));
+    if (we.empty() || we[0] == 0) return 0;
+    return 2.0 * numel(x) * numel(n->input(1)) / static_cast<double>(we[0]);
+  }
+  if (op == "MatMul" || op == "MatMulInteger" || op == "QLinearMatMul" || op == "Gemm") {
+    // Y[..., M, N] = sum over K: K is A's last dim (its first with Gemm's transA).
+    std::vector<int64_t> a = staticExtents(*x);
+    if (a.empty()) return 0;
+    int64_t k = op == "Gemm" && n->attrInt("transA", 0) && a.size() >= 2 ? a[a.size() - 2] : a.back();
+    return 2.0 * numel(y) * static_cast<double>(k);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int64_t ScheduleContext::knob(const GroupInfo& g, const std::string& name, int64_t dflt) {
@@ -206,6 +241,7 @@ Kernel lowerGroup(const GroupInfo& g, ScheduleContext& ctx) {
   Kernel k;
   k.name = "k" + std::to_string(g.id) + "_" + sanitize(g.anchor ? g.anchor->op() : g.nodes.back()->op());
   k.groupLabel = g.label;
+  k.flops = anchorFlops(g.anchor);
   std::set<const Buffer*> seen;
   collectBuffers(body, k.params, seen);
   k.body = body;

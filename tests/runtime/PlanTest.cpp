@@ -63,7 +63,7 @@ TEST(Plan, OldVersionIsRefused) {
     decodePlan(bytes.data(), bytes.size(), 1, 0);
     FAIL() << "expected an error";
   } catch (const std::runtime_error& e) {
-    EXPECT_STREQ(e.what(), "plan: version 1, this runtime reads version 2");
+    EXPECT_STREQ(e.what(), "plan: version 1, this runtime reads version 3");
   }
 }
 
