@@ -195,14 +195,25 @@ StmtRef storeAtLinear(const GroupInfo& g, ScheduleContext& ctx, const ExprRef& l
 
 StmtRef scheduleInjective(const GroupInfo& g, ScheduleContext& ctx) {
   const ValueBuffer& out = ctx.buffers.at(g.output);
+  int lanes = static_cast<int>(ctx.knob(g, "vector_lanes", ctx.spec.floatLanes()));
+  // Trailing reshapes keep the elements' order: the loop nest runs over the
+  // value before them (a Transpose+Reshape then reads whole rows of the
+  // transpose's input, not one element per lane through a div/mod per
+  // dim), when its rows are no shorter.
+  const Value* src = peelReshapes(g.output, g.nodes);
   std::vector<int64_t> ext = out.extents;
+  if (src != g.output) {
+    std::vector<int64_t> se = staticExtents(*src);
+    int64_t a = se.empty() ? 1 : se.back(), b = ext.empty() ? 1 : ext.back();
+    if (a >= b || a >= lanes) ext = se;
+    else src = g.output;
+  }
   int64_t total = numElements(ext);
   // [outer, inner]: inner is the last dim, vectorized; outer is parallel when
   // there is enough work to pay for a fork/join.
   int64_t inner = ext.empty() ? 1 : ext.back();
   int64_t outer = inner ? total / inner : 0;
   std::vector<int64_t> outerExt(ext.begin(), ext.empty() ? ext.end() : ext.end() - 1);
-  int lanes = static_cast<int>(ctx.knob(g, "vector_lanes", ctx.spec.floatLanes()));
   int64_t minParallel = ctx.knob(g, "parallel_min_elements", 1 << 15);
   LoopKind outerKind = total >= minParallel && outer > 1 ? LoopKind::Parallel : LoopKind::Serial;
   ExprBuilder b(ctx.buffers, g.nodes);
@@ -212,9 +223,35 @@ StmtRef scheduleInjective(const GroupInfo& g, ScheduleContext& ctx) {
     return vectorizedLoop("i", inner, lanes, [&](const ExprRef& i) {
       std::vector<ExprRef> idx = head;
       if (!ext.empty()) idx.push_back(i);
-      return store(out.buffer, linearize(idx, ext), b.at(g.output, idx));
+      return store(out.buffer, linearize(idx, ext), b.at(src, idx));
     });
   });
+}
+
+StmtRef laneReduce(const std::string& name, int64_t len, int lanes, const BufferRef& part, const BufferRef& dst,
+                   const ExprRef& at, const ExprRef& init,
+                   const std::function<ExprRef(const ExprRef&, const ExprRef&)>& combine,
+                   const std::function<ExprRef(const ExprRef&)>& value, const std::function<StmtRef(const ExprRef&)>& also) {
+  auto step = [&](const BufferRef& b, const ExprRef& i, const ExprRef& l) {
+    StmtRef s = store(b, i, combine(load(b, i), value(l)));
+    return also ? seq({also(l), s}) : s;
+  };
+  std::vector<StmtRef> body;
+  int64_t chunks = lanes > 1 ? len / lanes : 0;
+  if (chunks > 0) {
+    body.push_back(loop(name + ".z", lanes, LoopKind::Vectorized, [&](const ExprRef& v) { return store(part, v, init); }));
+    body.push_back(loop(name + ".o", chunks, LoopKind::Serial, [&](const ExprRef& c) {
+      return loop(name + ".v", lanes, LoopKind::Vectorized, [&](const ExprRef& v) { return step(part, v, c * lanes + v); });
+    }));
+  }
+  body.push_back(store(dst, at, init));
+  if (chunks > 0)
+    body.push_back(loop(name + ".h", lanes, LoopKind::Unrolled,
+                        [&](const ExprRef& v) { return store(dst, at, combine(load(dst, at), load(part, v))); }));
+  if (len > chunks * lanes)
+    body.push_back(loop(name + ".t", len - chunks * lanes, LoopKind::Serial,
+                        [&](const ExprRef& t) { return step(dst, at, t + chunks * lanes); }));
+  return seq(body);
 }
 
 StmtRef epilogueFromBuffer(const GroupInfo& g, ScheduleContext& ctx) {
