@@ -2,7 +2,9 @@
 // (MODEL.so) or a model file, compiled for --target (default x86) through a
 // temporary artifact. Runs --warmup untimed iterations, then --repeat timed
 // ones, and reports min/median/mean latency (or one JSON object with --json).
-// --profile adds each kernel's time per run and its share of the total.
+// --profile adds each kernel's time per run, its share of the total, its
+// floating-point operations (convs and matmuls: 2 per multiply-add) with the
+// GFLOP/s they ran at, and the GB/s of the buffers it touched.
 #include <unistd.h>
 
 #include <algorithm>
@@ -83,7 +85,10 @@ int runBench(const ParsedArgs& args, Session& session) {
   for (int i = 0; i < warmup; ++i) exe->runOnce();
   exe->enableProfiling(profile);
   std::vector<double> ms;
-  std::map<std::string, double> kernelNs;
+  struct KernelStats {
+    double ns = 0, flops = 0, bytes = 0;  // summed over the timed runs
+  };
+  std::map<std::string, KernelStats> stats;
   std::vector<std::string> kernelOrder;
   for (int i = 0; i < repeat; ++i) {
     auto t0 = std::chrono::steady_clock::now();
@@ -91,8 +96,11 @@ int runBench(const ParsedArgs& args, Session& session) {
     ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     if (profile)
       for (const cpu::StepTime& s : exe->lastProfile()) {
-        if (!kernelNs.count(s.kernel)) kernelOrder.push_back(s.kernel);
-        kernelNs[s.kernel] += static_cast<double>(s.ns);
+        if (!stats.count(s.kernel)) kernelOrder.push_back(s.kernel);
+        KernelStats& k = stats[s.kernel];
+        k.ns += static_cast<double>(s.ns);
+        k.flops += s.flops;
+        k.bytes += static_cast<double>(s.bytes);
       }
   }
   std::vector<double> sorted = ms;
@@ -102,9 +110,13 @@ int runBench(const ParsedArgs& args, Session& session) {
   mean /= static_cast<double>(ms.size());
   double median = sorted.size() % 2 ? sorted[sorted.size() / 2]
                                     : (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]) / 2;
-  double total = 0;
-  for (const auto& [k, ns] : kernelNs) total += ns;
-  char buf[256];
+  double total = 0, totalFlops = 0;
+  for (const auto& [k, st] : stats) {
+    total += st.ns;
+    totalFlops += st.flops;
+  }
+  auto perSecond = [](double amount, double ns) { return ns > 0 ? amount / ns : 0.0; };  // giga per second
+  char buf[512];
   if (json) {
     std::snprintf(buf, sizeof buf,
                   "{\"model\": \"%s\", \"threads\": %d, \"repeat\": %d, \"latency_ms\": {\"min\": %.4f, "
@@ -114,9 +126,12 @@ int runBench(const ParsedArgs& args, Session& session) {
     if (profile) {
       std::cout << ", \"kernels\": [";
       for (size_t i = 0; i < kernelOrder.size(); ++i) {
-        double per = kernelNs[kernelOrder[i]] / repeat / 1e6;
-        std::snprintf(buf, sizeof buf, "%s{\"name\": \"%s\", \"ms\": %.4f, \"share\": %.4f}", i ? ", " : "",
-                      kernelOrder[i].c_str(), per, total > 0 ? kernelNs[kernelOrder[i]] / total : 0.0);
+        const KernelStats& st = stats[kernelOrder[i]];
+        std::snprintf(buf, sizeof buf,
+                      "%s{\"name\": \"%s\", \"ms\": %.4f, \"share\": %.4f, \"flops\": %.0f, \"gflops\": %.3f, "
+                      "\"bytes\": %.0f, \"gbytes_per_s\": %.3f}",
+                      i ? ", " : "", kernelOrder[i].c_str(), st.ns / repeat / 1e6, total > 0 ? st.ns / total : 0.0,
+                      st.flops / repeat, perSecond(st.flops, st.ns), st.bytes / repeat, perSecond(st.bytes, st.ns));
         std::cout << buf;
       }
       std::cout << "]";
@@ -130,12 +145,22 @@ int runBench(const ParsedArgs& args, Session& session) {
   std::snprintf(buf, sizeof buf, "latency (ms): min %.4f  median %.4f  mean %.4f\n", sorted.front(), median, mean);
   std::cout << buf;
   if (profile) {
-    std::cout << "kernels (time per run, share of kernel time):\n";
+    std::snprintf(buf, sizeof buf, "kernels (time per run, share of kernel time, GFLOP per run and GFLOP/s, GB/s):"
+                  " %.3f GFLOP at %.1f GFLOP/s\n", totalFlops / repeat / 1e9, perSecond(totalFlops, total));
+    std::cout << buf;
     std::vector<std::string> order = kernelOrder;
-    std::stable_sort(order.begin(), order.end(), [&](const auto& a, const auto& b) { return kernelNs[a] > kernelNs[b]; });
+    std::stable_sort(order.begin(), order.end(), [&](const auto& a, const auto& b) { return stats[a].ns > stats[b].ns; });
     for (const std::string& k : order) {
-      std::snprintf(buf, sizeof buf, "  %-40s %9.3f ms  %5.1f%%\n", k.c_str(), kernelNs[k] / repeat / 1e6,
-                    total > 0 ? 100.0 * kernelNs[k] / total : 0.0);
+      const KernelStats& st = stats[k];
+      int n = std::snprintf(buf, sizeof buf, "  %-40s %9.3f ms  %5.1f%%", k.c_str(), st.ns / repeat / 1e6,
+                            total > 0 ? 100.0 * st.ns / total : 0.0);
+      if (st.flops > 0)
+        std::snprintf(buf + n, sizeof buf - n, "  %8.4f GFLOP %7.1f GFLOP/s", st.flops / repeat / 1e9,
+                      perSecond(st.flops, st.ns));
+      else
+        std::snprintf(buf + n, sizeof buf - n, "  %8s GFLOP %7s GFLOP/s", "-", "-");
+      std::cout << buf;
+      std::snprintf(buf, sizeof buf, "  %7.1f GB/s\n", perSecond(st.bytes, st.ns));
       std::cout << buf;
     }
   }

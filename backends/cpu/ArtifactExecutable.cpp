@@ -104,7 +104,7 @@ std::vector<StepTime> ArtifactExecutable::lastProfile() const {
   for (int32_t i = 0; i < n; ++i) {
     DlcProfileStep s;
     if (dlc_instance_profile_step(instance_, i, &s) != DLC_OK) fail(dlc_last_error());
-    steps.push_back({s.kernel_name ? s.kernel_name : "?", s.ns});
+    steps.push_back({s.kernel_name ? s.kernel_name : "?", s.ns, s.flops, s.bytes});
   }
   return steps;
 }

@@ -24,6 +24,8 @@ struct ArtifactFacts {
 struct StepTime {
   std::string kernel;  // "copy" for a copy step
   uint64_t ns = 0;
+  double flops = 0;    // per call; 0 where not counted
+  uint64_t bytes = 0;  // of the buffers it reads and writes
 };
 
 class ArtifactExecutable : public Executable {

@@ -70,6 +70,7 @@ runtime::Plan writeArtifactFor(const CpuTargetKind& kind, const Module& m, const
   in.weightsSize = cm.weights.size();
   in.dlcVersion = DLC_VERSION_STRING;
   in.arch = kind.arch;
+  in.timePhases = o.timePhases;
   llvmgen::writeArtifact(in, ls, path);
   return cm.plan;
 }

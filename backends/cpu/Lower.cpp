@@ -279,6 +279,7 @@ CompiledModule lowerModule(const Module& input, const LowerOptions& o) {
     for (const BufferRef& p : out.kernels[i].params)
       step.args.push_back(shapeOf.count(p.get()) ? shapeIdOf(shapeOf.at(p.get())) : idOf(valueOf.at(p.get())));
     plan.steps.push_back(step);
+    plan.kernelFlops.push_back(out.kernels[i].flops);
   }
   // Outputs: a value returned twice, or an input or constant returned, is copied.
   std::set<const Value*> seen;

@@ -106,6 +106,41 @@ std::string sanitize(const std::string& s) {
   return o;
 }
 
+// The floating-point operations of the group's anchor, 2 per multiply-add, from
+// its operands' shapes: the conv and matmul families (what dominates a
+// network). 0 for anything else; the profiler then reports time and bytes only.
+double anchorFlops(const Node* n) {
+  if (!n || n->numOutputs() == 0 || !n->output(0)) return 0;
+  auto numel = [](const Value* v) {
+    double e = 1;
+    for (int64_t d : staticExtents(*v)) e *= static_cast<double>(d);
+    return e;
+  };
+  const std::string& op = n->op();
+  const Value* x = n->input(0);
+  const Value* y = n->output(0);
+  if (op == "Conv" || op == "ConvInteger" || op == "DeformConv" || op == "QLinearConv") {
+    // Y[N, OC, spatial] = sum over IC/g x kernel of X * W[OC, IC/g, kernel].
+    const Value* w = n->input(op == "QLinearConv" ? 3 : 1);
+    std::vector<int64_t> we = staticExtents(*w);
+    if (we.empty() || we[0] == 0) return 0;
+    return 2.0 * numel(y) * numel(w) / static_cast<double>(we[0]);
+  }
+  if (op == "ConvTranspose") {  // every input element times W[C, OC/g, kernel]
+    std::vector<int64_t> we = staticExtents(*n->input(1));
+    if (we.empty() || we[0] == 0) return 0;
+    return 2.0 * numel(x) * numel(n->input(1)) / static_cast<double>(we[0]);
+  }
+  if (op == "MatMul" || op == "MatMulInteger" || op == "QLinearMatMul" || op == "Gemm") {
+    // Y[..., M, N] = sum over K: K is A's last dim (its first with Gemm's transA).
+    std::vector<int64_t> a = staticExtents(*x);
+    if (a.empty()) return 0;
+    int64_t k = op == "Gemm" && n->attrInt("transA", 0) && a.size() >= 2 ? a[a.size() - 2] : a.back();
+    return 2.0 * numel(y) * static_cast<double>(k);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int64_t ScheduleContext::knob(const GroupInfo& g, const std::string& name, int64_t dflt) {
@@ -160,14 +195,25 @@ StmtRef storeAtLinear(const GroupInfo& g, ScheduleContext& ctx, const ExprRef& l
 
 StmtRef scheduleInjective(const GroupInfo& g, ScheduleContext& ctx) {
   const ValueBuffer& out = ctx.buffers.at(g.output);
+  int lanes = static_cast<int>(ctx.knob(g, "vector_lanes", ctx.spec.floatLanes()));
+  // Trailing reshapes keep the elements' order: the loop nest runs over the
+  // value before them (a Transpose+Reshape then reads whole rows of the
+  // transpose's input, not one element per lane through a div/mod per
+  // dim), when its rows are no shorter.
+  const Value* src = peelReshapes(g.output, g.nodes);
   std::vector<int64_t> ext = out.extents;
+  if (src != g.output) {
+    std::vector<int64_t> se = staticExtents(*src);
+    int64_t a = se.empty() ? 1 : se.back(), b = ext.empty() ? 1 : ext.back();
+    if (a >= b || a >= lanes) ext = se;
+    else src = g.output;
+  }
   int64_t total = numElements(ext);
   // [outer, inner]: inner is the last dim, vectorized; outer is parallel when
   // there is enough work to pay for a fork/join.
   int64_t inner = ext.empty() ? 1 : ext.back();
   int64_t outer = inner ? total / inner : 0;
   std::vector<int64_t> outerExt(ext.begin(), ext.empty() ? ext.end() : ext.end() - 1);
-  int lanes = static_cast<int>(ctx.knob(g, "vector_lanes", ctx.spec.floatLanes()));
   int64_t minParallel = ctx.knob(g, "parallel_min_elements", 1 << 15);
   LoopKind outerKind = total >= minParallel && outer > 1 ? LoopKind::Parallel : LoopKind::Serial;
   ExprBuilder b(ctx.buffers, g.nodes);
@@ -177,9 +223,35 @@ StmtRef scheduleInjective(const GroupInfo& g, ScheduleContext& ctx) {
     return vectorizedLoop("i", inner, lanes, [&](const ExprRef& i) {
       std::vector<ExprRef> idx = head;
       if (!ext.empty()) idx.push_back(i);
-      return store(out.buffer, linearize(idx, ext), b.at(g.output, idx));
+      return store(out.buffer, linearize(idx, ext), b.at(src, idx));
     });
   });
+}
+
+StmtRef laneReduce(const std::string& name, int64_t len, int lanes, const BufferRef& part, const BufferRef& dst,
+                   const ExprRef& at, const ExprRef& init,
+                   const std::function<ExprRef(const ExprRef&, const ExprRef&)>& combine,
+                   const std::function<ExprRef(const ExprRef&)>& value, const std::function<StmtRef(const ExprRef&)>& also) {
+  auto step = [&](const BufferRef& b, const ExprRef& i, const ExprRef& l) {
+    StmtRef s = store(b, i, combine(load(b, i), value(l)));
+    return also ? seq({also(l), s}) : s;
+  };
+  std::vector<StmtRef> body;
+  int64_t chunks = lanes > 1 ? len / lanes : 0;
+  if (chunks > 0) {
+    body.push_back(loop(name + ".z", lanes, LoopKind::Vectorized, [&](const ExprRef& v) { return store(part, v, init); }));
+    body.push_back(loop(name + ".o", chunks, LoopKind::Serial, [&](const ExprRef& c) {
+      return loop(name + ".v", lanes, LoopKind::Vectorized, [&](const ExprRef& v) { return step(part, v, c * lanes + v); });
+    }));
+  }
+  body.push_back(store(dst, at, init));
+  if (chunks > 0)
+    body.push_back(loop(name + ".h", lanes, LoopKind::Unrolled,
+                        [&](const ExprRef& v) { return store(dst, at, combine(load(dst, at), load(part, v))); }));
+  if (len > chunks * lanes)
+    body.push_back(loop(name + ".t", len - chunks * lanes, LoopKind::Serial,
+                        [&](const ExprRef& t) { return step(dst, at, t + chunks * lanes); }));
+  return seq(body);
 }
 
 StmtRef epilogueFromBuffer(const GroupInfo& g, ScheduleContext& ctx) {
@@ -206,6 +278,7 @@ Kernel lowerGroup(const GroupInfo& g, ScheduleContext& ctx) {
   Kernel k;
   k.name = "k" + std::to_string(g.id) + "_" + sanitize(g.anchor ? g.anchor->op() : g.nodes.back()->op());
   k.groupLabel = g.label;
+  k.flops = anchorFlops(g.anchor);
   std::set<const Buffer*> seen;
   collectBuffers(body, k.params, seen);
   k.body = body;

@@ -109,6 +109,18 @@ kernel::StmtRef storeThroughEpilogue(const GroupInfo& g, ScheduleContext& ctx, c
 // from that buffer through the epilogue; empty when the anchor's result is the
 // group output.
 kernel::StmtRef epilogueFromBuffer(const GroupInfo& g, ScheduleContext& ctx);
+// A reduction over l in [0, len) in lane-wide partial results, so that the
+// loop over l is a vector loop (contiguous loads when value(l) reads l densely)
+// rather than one chain of dependent scalar ops:
+//   part[v] = init; for l in chunks of lanes: part[v] = combine(part[v], value(l));
+//   dst[at] = init, combined with every part[v] and then each tail element.
+// `part` is a Register buffer of `lanes` elements; `also(l)`, when given, is a
+// statement run with each element as well (a store of the same value, say).
+kernel::StmtRef laneReduce(const std::string& name, int64_t len, int lanes, const kernel::BufferRef& part,
+                           const kernel::BufferRef& dst, const ExprRef& at, const ExprRef& init,
+                           const std::function<ExprRef(const ExprRef&, const ExprRef&)>& combine,
+                           const std::function<ExprRef(const ExprRef&)>& value,
+                           const std::function<kernel::StmtRef(const ExprRef&)>& also = nullptr);
 // The same for the element at `linear` of the anchor's output (extents `ext`):
 // without an epilogue a store at that index (dense in a vectorized loop).
 kernel::StmtRef storeAtLinear(const GroupInfo& g, ScheduleContext& ctx, const ExprRef& linear,

@@ -9,7 +9,9 @@
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include <chrono>
 #include <cstdio>
+#include <iostream>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
@@ -174,10 +176,19 @@ std::string emitLlvmIr(const ArtifactInput& input, const TargetSpec& spec, bool 
 }
 
 void writeArtifact(const ArtifactInput& input, const TargetSpec& spec, const std::string& soPath) {
+  auto t0 = std::chrono::steady_clock::now();
+  auto phase = [&](const char* name) {  // --time-passes, as the lowering prints its phases
+    auto t1 = std::chrono::steady_clock::now();
+    if (input.timePhases)
+      std::cerr << "llvm: " << name << " " << std::chrono::duration<double, std::milli>(t1 - t0).count() << " ms\n";
+    t0 = t1;
+  };
   std::unique_ptr<llvm::TargetMachine> tm = createTargetMachine(spec);
   llvm::LLVMContext ctx;
   std::unique_ptr<llvm::Module> m = buildModule(ctx, input, spec, *tm);
+  phase("buildModule");
   optimize(*m, *tm);
+  phase("optimize (O3)");
 
   std::string obj = soPath + ".o";
   {
@@ -191,6 +202,7 @@ void writeArtifact(const ArtifactInput& input, const TargetSpec& spec, const std
     out.close();
     DLC_CHECK(!out.has_error(), "artifact: writing ", obj, " failed: ", out.error().message());
   }
+  phase("emitObject");
   try {
     link(spec, obj, soPath);
   } catch (...) {
@@ -198,6 +210,7 @@ void writeArtifact(const ArtifactInput& input, const TargetSpec& spec, const std
     throw;
   }
   std::filesystem::remove(obj);
+  phase("link");
 }
 
 }  // namespace dlc::llvmgen

@@ -19,6 +19,68 @@ namespace {
 
 bool isHalfLike(DType t) { return t == DType::Float16 || t == DType::BFloat16; }
 
+// exp and erf of f32 (scalar or vector) as straight-line arithmetic, so that a
+// vector loop stays a vector loop: LLVM lowers llvm.exp.v16f32 and erff to one
+// libm call per lane. Both are the Cephes/Eigen single-precision forms.
+Value* splatF(llvm::IRBuilder<>& b, llvm::Type* ty, double v) { return llvm::ConstantFP::get(ty, v); }
+Value* madd(llvm::IRBuilder<>& b, Value* x, Value* y, Value* z) {  // x * y + z, fused where the target has FMA
+  return b.CreateIntrinsic(llvm::Intrinsic::fmuladd, {x->getType()}, {x, y, z});
+}
+Value* clampF(llvm::IRBuilder<>& b, Value* x, double lo, double hi) {  // NaN stays NaN
+  llvm::Type* ty = x->getType();
+  x = b.CreateSelect(b.CreateFCmpOLT(x, splatF(b, ty, lo)), splatF(b, ty, lo), x);
+  return b.CreateSelect(b.CreateFCmpOGT(x, splatF(b, ty, hi)), splatF(b, ty, hi), x);
+}
+
+// exp(x) = 2^n * exp(r), n = round(x / ln 2), r = x - n ln 2 (ln 2 in two
+// parts), exp(r) by a degree-6 polynomial (max rel. error ~1e-7). 2^n is applied
+// as two exponent-field powers of two, so the result overflows to inf as expf
+// does. Below x = -87 the result is 0 (expf's are denormals, < 1.7e-38): an
+// arithmetic result that is denormal costs a microcode assist of ~100 cycles
+// per lane on x86, and softmax over masked scores lives there.
+Value* expF32(llvm::IRBuilder<>& b, Value* x) {
+  llvm::Type* ty = x->getType();
+  llvm::Type* ity = ty->isVectorTy()
+                        ? static_cast<llvm::Type*>(llvm::VectorType::get(b.getInt32Ty(), llvm::cast<llvm::VectorType>(ty)))
+                        : b.getInt32Ty();
+  auto k = [&](double v) { return splatF(b, ty, v); };
+  Value* xc = clampF(b, x, -87.0, 89.0);
+  Value* n = b.CreateUnaryIntrinsic(llvm::Intrinsic::floor, madd(b, xc, k(1.44269504088896341), k(0.5)));
+  Value* r = madd(b, n, k(-0.693359375), xc);
+  r = madd(b, n, k(2.12194440e-4), r);
+  Value* y = k(1.9875691500e-4);
+  for (double c : {1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1})
+    y = madd(b, y, r, k(c));
+  y = b.CreateFAdd(madd(b, y, b.CreateFMul(r, r), r), k(1.0));
+  Value* ni = b.CreateFPToSI(n, ity);
+  Value* n1 = b.CreateAShr(ni, llvm::ConstantInt::get(ity, 1));
+  Value* n2 = b.CreateSub(ni, n1);
+  auto pow2 = [&](Value* e) {
+    return b.CreateBitCast(b.CreateShl(b.CreateAdd(e, llvm::ConstantInt::get(ity, 127)), llvm::ConstantInt::get(ity, 23)), ty);
+  };
+  Value* res = b.CreateFMul(b.CreateFMul(y, pow2(n1)), pow2(n2));
+  res = b.CreateSelect(b.CreateFCmpOLT(x, k(-87.0)), k(0.0), res);
+  return b.CreateSelect(b.CreateFCmpUNO(x, x), x, res);
+}
+
+// erf(x) = x p(x^2) / q(x^2) on x clamped to [-4, 4] (erf is +-1 in f32
+// beyond): max abs. error ~4e-7.
+Value* erfF32(llvm::IRBuilder<>& b, Value* x) {
+  llvm::Type* ty = x->getType();
+  auto k = [&](double v) { return splatF(b, ty, v); };
+  Value* xc = clampF(b, x, -4.0, 4.0);
+  Value* x2 = b.CreateFMul(xc, xc);
+  Value* p = k(-2.72614225801306e-10);
+  for (double c : {2.77068142495902e-08, -2.10102402082508e-06, -5.69250639462346e-05, -7.34990630326855e-04,
+                   -2.95459980854025e-03, -1.60960333262415e-02})
+    p = madd(b, x2, p, k(c));
+  p = b.CreateFMul(xc, p);
+  Value* q = k(-1.45660718464996e-05);
+  for (double c : {-2.13374055278905e-04, -1.68282697438203e-03, -7.37332916720468e-03, -1.42647390514189e-02})
+    q = madd(b, x2, q, k(c));
+  return b.CreateFDiv(p, q);
+}
+
 }  // namespace
 
 llvm::Type* Emitter::scalarType(DType t, bool inMemory) {
@@ -229,6 +291,8 @@ Value* Emitter::callIntrinsic(const ExprNode& e) {
   llvm::Type* ty = x->getType();
   bool fl = isFloat(t.scalar);
   if (e.intrinsic == Intrinsic::Pow && !fl) return intPow(x, args[1], t);
+  if (t.scalar == DType::Float32 && e.intrinsic == Intrinsic::Exp) return expF32(b_, x);
+  if (t.scalar == DType::Float32 && e.intrinsic == Intrinsic::Erf) return erfF32(b_, x);
   switch (e.intrinsic) {
     case Intrinsic::Exp: return b_.CreateUnaryIntrinsic(llvm::Intrinsic::exp, x);
     case Intrinsic::Log: return b_.CreateUnaryIntrinsic(llvm::Intrinsic::log, x);

@@ -37,6 +37,7 @@ struct ArtifactInput {
   uint64_t weightsSize = 0;
   std::string dlcVersion;               // written into the descriptor
   std::string arch;                     // "x86_64" / "aarch64"
+  bool timePhases = false;              // --time-passes: each phase's time on stderr
 };
 
 // The artifact's LLVM module as text: after the O3 pipeline when `optimize`.

@@ -332,6 +332,11 @@ DlcStatus dlc_instance_profile_step(const DlcInstance* instance, int32_t step, D
   out->kernel = k;
   out->kernel_name = k == kCopyStep ? "copy" : in.model().kernelName(k).c_str();
   out->ns = p[static_cast<size_t>(step)];
+  const Plan& plan = in.model().plan();
+  const PlanStep& ps = plan.steps[static_cast<size_t>(step)];
+  out->flops = k != kCopyStep && k < plan.kernelFlops.size() ? plan.kernelFlops[k] : 0.0;
+  out->bytes = 0;
+  for (uint32_t a : ps.args) out->bytes += plan.buffers[a].bytes;
   return DLC_OK;
 }
 

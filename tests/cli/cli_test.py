@@ -491,6 +491,55 @@ def run_data_dependent_shape(c):
                  "compiled for i64[2x3]")
 
 
+# ---- bench -----------------------------------------------------------------------
+
+
+def conv_matmul_module(c):
+    """A Conv (1x2x6x6, 3 filters of 2x3x3: 2*3*4*4*2*3*3 = 1728 FLOP) feeding a
+    Relu, and a batched MatMul (2x3x4 by 4x5: 2*2*3*5*4 = 240 FLOP)."""
+    m = c.path("convmm.dlcir")
+    w = ", ".join(f"{(i % 7 - 3) / 8}" for i in range(54))
+    b = ", ".join(f"{(i % 5 - 2) / 4}" for i in range(20))
+    with open(m, "w") as f:
+        f.write("module @convmm {\n"
+                "  func @main(%x: tensor<1x2x6x6xf32>, %a: tensor<2x3x4xf32>) {\n"
+                f"    %w = const tensor<3x2x3x3xf32> [{w}]\n"
+                f"    %b = const tensor<4x5xf32> [{b}]\n"
+                "    %c = Conv(%x, %w) {kernel_shape = [3, 3]} : tensor<1x3x4x4xf32>\n"
+                "    %y = Relu(%c) : tensor<1x3x4x4xf32>\n"
+                "    %z = MatMul(%a, %b) : tensor<2x3x5xf32>\n"
+                "    return %y, %z\n  }\n}\n")
+    return m
+
+
+@case
+def bench_profile_flops(c):
+    """--profile prints each kernel's FLOP count and GFLOP/s; --json carries them per kernel."""
+    import json
+    m = conv_matmul_module(c)
+    res = expect_ok(c.dlc("bench", m, "--target=x86", "--repeat", "3", "--warmup", "1", "--profile"))
+    rows = [l for l in res.out.splitlines() if l.startswith("  ")]
+    conv = [l for l in rows if "Conv" in l]
+    mm = [l for l in rows if "MatMul" in l]
+    check(len(conv) == 1 and len(mm) == 1, "expected one Conv and one MatMul kernel row", res)
+    check("0.0000 GFLOP" in conv[0] and "GFLOP/s" in conv[0] and "GB/s" in conv[0],
+          "expected GFLOP and GFLOP/s on the Conv row", res)
+    res = expect_ok(c.dlc("bench", m, "--target=x86", "--repeat", "3", "--warmup", "1", "--profile", "--json"))
+    got = json.loads(res.out)
+    by = {k["name"]: k for k in got["kernels"]}
+    convs = [k for n, k in by.items() if "Conv" in n]
+    mms = [k for n, k in by.items() if "MatMul" in n]
+    check(len(convs) == 1 and convs[0]["flops"] == 1728, f"expected a Conv kernel of 1728 FLOP: {by}", res)
+    check(len(mms) == 1 and mms[0]["flops"] == 240, f"expected a MatMul kernel of 240 FLOP: {by}", res)
+    for k in got["kernels"]:
+        for key in ("ms", "share", "flops", "gflops", "bytes", "gbytes_per_s"):
+            check(key in k, f"expected {key!r} in every kernel entry: {k}", res)
+        check(k["gflops"] >= 0 and k["bytes"] > 0, f"expected a rate and a byte count: {k}", res)
+    check(convs[0]["gflops"] > 0, "expected the Conv's GFLOP/s", res)
+    res = expect_ok(c.dlc("bench", m, "--target=x86", "--repeat", "2", "--json"))
+    check("kernels" not in json.loads(res.out), "expected no kernels without --profile", res)
+
+
 # ---- ONNX (registered only when the ONNX frontend is built) -----------------------
 
 

@@ -56,6 +56,18 @@ TEST(Plan, ShapeCheckMustBeAnI64RankBuffer) {
   EXPECT_EQ(decodeError(p), "plan: buffer 'idx' has a bad shape check");
 }
 
+TEST(Plan, KernelFlopsRoundTripAndMustMatchTheKernels) {
+  Plan p = nonZeroPlan();
+  EXPECT_TRUE(decodeError(p).empty());  // none counted
+  p.kernelFlops = {1728.0};
+  std::vector<uint8_t> bytes = encodePlan(p);
+  EXPECT_EQ(decodePlan(bytes.data(), bytes.size(), 1, 0).kernelFlops, (std::vector<double>{1728.0}));
+  p.kernelFlops = {1.0, 2.0};  // one kernel
+  EXPECT_EQ(decodeError(p), "plan: has 2 kernel FLOP counts for 1 kernels");
+  p.kernelFlops = {-1.0};
+  EXPECT_EQ(decodeError(p), "plan: kernel 0 has a bad FLOP count");
+}
+
 TEST(Plan, OldVersionIsRefused) {
   std::vector<uint8_t> bytes = encodePlan(nonZeroPlan());
   bytes[4] = 1;  // the version field follows the magic
@@ -63,7 +75,7 @@ TEST(Plan, OldVersionIsRefused) {
     decodePlan(bytes.data(), bytes.size(), 1, 0);
     FAIL() << "expected an error";
   } catch (const std::runtime_error& e) {
-    EXPECT_STREQ(e.what(), "plan: version 1, this runtime reads version 2");
+    EXPECT_STREQ(e.what(), "plan: version 1, this runtime reads version 3");
   }
 }
 

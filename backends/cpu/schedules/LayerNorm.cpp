@@ -2,7 +2,10 @@
 // trailing dims from `axis`: per row, the mean, then the variance about it,
 // then the normalized, scaled and shifted output with a fused elementwise
 // epilogue; the optional Mean and InvStdDev outputs take the row's statistics.
-// Rows are the parallel loop.
+// Rows are the parallel loop; the mean and the variance are vector loops over
+// the row into lane-wide partial sums (laneReduce, knob vector_lanes).
+#include <algorithm>
+
 #include "../Schedules.h"
 #include "dlc/support/Error.h"
 
@@ -52,19 +55,20 @@ StmtRef scheduleLayerNorm(const GroupInfo& g, ScheduleContext& ctx) {
   BufferRef acc = makeBuffer("acc", t.scalar, 2, MemScope::Register);
   LoopKind kind = rows * len >= ctx.knob(g, "parallel_min_elements", 1 << 14) && rows > 1 ? LoopKind::Parallel
                                                                                         : LoopKind::Serial;
-  int lanes = len >= ctx.spec.floatLanes() && t.scalar == DType::Float32 ? ctx.spec.floatLanes() : 1;
+  int lanes = len >= ctx.spec.floatLanes() && t.scalar == DType::Float32
+                  ? static_cast<int>(ctx.knob(g, "vector_lanes", ctx.spec.floatLanes())) : 1;
+  BufferRef part = makeBuffer("part", t.scalar, std::max(lanes, 1), MemScope::Register);
+  auto sumOf = [](const ExprRef& a, const ExprRef& b) { return a + b; };
   return loop("row", rows, kind, [&](const ExprRef& row) {
     auto index = [&](const ExprRef& l) { return delinearize(row * len + l, ext); };
     auto xAt = [&](const ExprRef& l) { return toT(xInGroup ? prologue.at(x, index(l)) : load(xb, row * len + l)); };
     ExprRef mean = load(acc, intImm(0)), var = load(acc, intImm(1));
     std::vector<StmtRef> body;
-    body.push_back(store(acc, intImm(0), floatImm(0, t)));
-    body.push_back(loop("l", len, LoopKind::Serial, [&](const ExprRef& l) { return store(acc, intImm(0), mean + xAt(l)); }));
+    body.push_back(laneReduce("l", len, lanes, part, acc, intImm(0), floatImm(0, t), sumOf, xAt));
     body.push_back(store(acc, intImm(0), stash(binary(BinOp::Div, mean, floatImm(static_cast<double>(len), t)))));
-    body.push_back(store(acc, intImm(1), floatImm(0, t)));
-    body.push_back(loop("l", len, LoopKind::Serial, [&](const ExprRef& l) {
+    body.push_back(laneReduce("v", len, lanes, part, acc, intImm(1), floatImm(0, t), sumOf, [&](const ExprRef& l) {
       ExprRef d = xAt(l) - mean;
-      return store(acc, intImm(1), var + d * d);
+      return d * d;
     }));
     ExprRef variance = stash(binary(BinOp::Div, var, floatImm(static_cast<double>(len), t)));
     body.push_back(store(acc, intImm(1), stash(binary(BinOp::Div, floatImm(1, t),
@@ -76,7 +80,7 @@ StmtRef scheduleLayerNorm(const GroupInfo& g, ScheduleContext& ctx) {
       if (ln.input(2)) y = y + param(ln.input(2), l);
       return storeAtLinear(g, ctx, row * len + l, ext, y->type.scalar == dt ? y : cast(scalarType(dt), y));
     }));
-    return allocate(acc, seq(body));
+    return allocate(acc, allocate(part, seq(body)));
   });
 }
 

@@ -8,7 +8,8 @@
 // Encoding (little-endian): "DLCP", u32 version, u64 arena_bytes,
 // u32 #buffers { u8 kind, u8 dtype, u32 rank, i64 extents[rank], str name,
 // u64 offset, u64 bytes, u32 shape_check }, u32 #steps { u32 kernel, u32 #args, u32 args[] },
-// u32 #inputs u32 ids[], u32 #outputs u32 ids[]; str = u32 length + bytes.
+// u32 #inputs u32 ids[], u32 #outputs u32 ids[], u32 #kernels f64 flops[] (0 or
+// one per kernel); str = u32 length + bytes.
 #pragma once
 
 #include <cstdint>
@@ -64,9 +65,13 @@ struct Plan {
   std::vector<PlanStep> steps;
   std::vector<uint32_t> inputs;   // buffer ids, in the model's input order
   std::vector<uint32_t> outputs;  // buffer ids, in the model's output order
+  // Per kernel: the floating-point operations one call does (2 per
+  // multiply-add of a conv or matmul; 0 where nobody counted), for profiles.
+  // Empty, or one entry per kernel.
+  std::vector<double> kernelFlops;
 };
 
-constexpr uint32_t kPlanVersion = 2;
+constexpr uint32_t kPlanVersion = 3;
 
 // ---- implementation ------------------------------------------------------------
 
@@ -176,6 +181,8 @@ inline std::vector<uint8_t> encodePlan(const Plan& plan) {
     w.put<uint32_t>(static_cast<uint32_t>(ids->size()));
     for (uint32_t id : *ids) w.put<uint32_t>(id);
   }
+  w.put<uint32_t>(static_cast<uint32_t>(plan.kernelFlops.size()));
+  for (double f : plan.kernelFlops) w.put<double>(f);
   return std::move(w.out);
 }
 
@@ -251,6 +258,13 @@ inline Plan decodePlan(const uint8_t* data, size_t size, size_t numKernels, uint
       if (id >= nb) bad("an input or output names a missing buffer");
       ids->push_back(id);
     }
+  }
+  uint32_t nf = r.count(8);
+  if (nf != 0 && nf != numKernels) bad("has " + std::to_string(nf) + " kernel FLOP counts for " + std::to_string(numKernels) + " kernels");
+  for (uint32_t k = 0; k < nf; ++k) {
+    double f = r.get<double>();
+    if (!(f >= 0)) bad("kernel " + std::to_string(k) + " has a bad FLOP count");
+    p.kernelFlops.push_back(f);
   }
   if (!r.done()) bad("trailing bytes");
   return p;

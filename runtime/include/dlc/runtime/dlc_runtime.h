@@ -169,6 +169,8 @@ typedef struct DlcProfileStep {
   const char* kernel_name; /* the kernel's name, or "copy" for a copy step */
   uint32_t kernel;         /* its index, or 0xffffffff for a copy step */
   uint64_t ns;             /* wall time of the step in the last run */
+  double flops;            /* floating-point operations of one call (0: not counted) */
+  uint64_t bytes;          /* the bytes of the buffers it reads and writes */
 } DlcProfileStep;
 
 /* The number of steps timed in the last run; -1 if profiling was off for it. */
