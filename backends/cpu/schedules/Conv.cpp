@@ -51,15 +51,183 @@ ConvGeom geomOf(const Node& n) {
   return g;
 }
 
-}  // namespace
+// The channel-vectorized direct path (f32, constant weights, vl | OC/group):
+// the weights are packed at compile time into [OC/vl][IC/g][KH][KW][vl] so the
+// vl output channels of one tap are one contiguous vector; a register tile of
+// tile_ow output columns x tile_oc such vectors accumulates over (ci, kh, kw),
+// each input value a scalar broadcast (any stride works). Padding costs no
+// per-load mask: rows out of range are skipped by one `if` per (ci, kh), and
+// the output row is split into border columns (one at a time, an `if` per kw)
+// and an interior range whose taps are all in bounds. The stores of a finished
+// tile (bias and fused epilogue) go to NCHW addresses, strided by OH*OW.
+// A 1x1 stride-1 unpadded conv is a GEMM over (oc, ic) x (ic, pixels): its
+// pixels are re-cut into rows of `row_pixels` so tiles do not end at each
+// image row.
+//
+//   for (n, ocb, oh)                                   (parallel)
+//     for ow0 in border | interior step tile_ow | tail | border
+//       acc[tile_ow][tile_oc][vl] = 0
+//       for ci, kh (if ih in range), kw (unrolled):
+//         acc[j][v][:] += x[n, ci, ih, iw(j)] * wp[ocb*tile_oc + v, ci, kh, kw, :]
+//       y[n, oc(v, :), oh, ow0 + j] = epilogue(acc[j][v][:] + bias[oc(v, :)])
+StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeom g) {
+  const Node& cv = *grp.anchor;
+  if (cv.output(0)->type().dtype != DType::Float32 || !cv.input(1)->isConstant()) return nullptr;
+  int64_t cinG = g.C / g.group, coutG = g.M / g.group;
+  int64_t dfltLanes = 0;
+  for (int64_t l = ctx.spec.floatLanes(); l >= 4 && !dfltLanes; l /= 2)
+    if (coutG % l == 0) dfltLanes = l;
+  if (!dfltLanes || ctx.knob(grp, "oc_vectorized", 1) == 0) return nullptr;
+  int64_t vl = ctx.knob(grp, "oc_lanes", dfltLanes);
+  if (vl < 2 || vl > 64 || coutG % vl) return nullptr;
+  int64_t nOcv = coutG / vl;  // output-channel vectors per group
+  int64_t regs = ctx.spec.vectorRegisters;
+  int64_t tileOc = ctx.knob(grp, "tile_oc", nOcv % 2 == 0 ? 2 : 1);
+  tileOc = std::max<int64_t>(1, std::min(tileOc, nOcv));
+  while (nOcv % tileOc) --tileOc;
+  // Accumulators + tile_oc weight vectors + one broadcast fill the registers.
+  int64_t tileOw = ctx.knob(grp, "tile_ow", std::max<int64_t>(1, (regs - tileOc - 1) / tileOc));
+  tileOw = std::max<int64_t>(1, tileOw);
 
-StmtRef scheduleConv(const GroupInfo& grp, ScheduleContext& ctx) {
+  bool is1d = staticExtents(*cv.input(0)).size() == 3;
+  int64_t OH0 = g.OH, OW0 = g.OW;
+  bool flat = !is1d && g.KH == 1 && g.KW == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0 &&
+              g.H == g.OH && g.W == g.OW;
+  if (flat) {
+    int64_t P = g.OH * g.OW, best = g.OW;
+    for (int64_t d = 1; d <= std::max<int64_t>(g.OW, 8 * tileOw); ++d)
+      if (P % d == 0) best = d;
+    int64_t rowPix = ctx.knob(grp, "row_pixels", best);
+    if (rowPix > 0 && P % rowPix == 0) {
+      g.OW = g.W = rowPix;
+      g.OH = g.H = P / rowPix;
+    } else {
+      flat = false;
+    }
+  }
+  tileOw = std::min(tileOw, g.OW);
+  bool unrollKw = ctx.knob(grp, "unroll_kw", g.KW <= 8 ? 1 : 0) != 0;
+
+  const ValueBuffer& X = ctx.buffers.at(cv.input(0));
+  int64_t KH = g.KH, KW = g.KW;
+  const ValueBuffer& Wp = ctx.packedConstant(cv.input(1), "oc" + std::to_string(vl), [&](const Tensor& w) {
+    Tensor p(DType::Float32, {g.M / vl, cinG, KH, KW, vl});
+    const float* src = w.data<float>();
+    float* dst = p.data<float>();
+    for (int64_t o = 0; o < g.M; ++o)
+      for (int64_t i = 0; i < cinG * KH * KW; ++i) dst[((o / vl) * cinG * KH * KW + i) * vl + o % vl] = src[o * cinG * KH * KW + i];
+    return p;
+  });
+  const Value* bias = cv.input(2);
+  ExprBuilder biasLoader(ctx.buffers, {});
+
+  int64_t ocTile = vl * tileOc;
+  int64_t ocBlocks = g.M / ocTile;
+  int64_t rows = g.N * ocBlocks * g.OH;
+  double flops = 2.0 * g.N * g.M * OH0 * OW0 * cinG * g.KH * g.KW;
+  LoopKind kind =
+      flops >= ctx.knob(grp, "parallel_min_flops", 1 << 16) && rows > 1 ? LoopKind::Parallel : LoopKind::Serial;
+  bool needH = g.ph > 0 || (g.OH - 1) * g.sh + (g.KH - 1) * g.dh - g.ph >= g.H;
+  bool needW = g.pw > 0 || (g.OW - 1) * g.sw + (g.KW - 1) * g.dw - g.pw >= g.W;
+  // Interior columns [owLo, owHi): every tap iw = ow*sw + kw*dw - pw in [0, W).
+  int64_t owLo = 0, owHi = g.OW;
+  if (needW) {
+    owLo = std::min<int64_t>(g.OW, (g.pw + g.sw - 1) / g.sw);
+    int64_t num = g.W - 1 + g.pw - (g.KW - 1) * g.dw;
+    owHi = num < 0 ? 0 : std::min<int64_t>(g.OW, num / g.sw + 1);
+    owHi = std::max(owHi, owLo);
+  }
+
+  auto vecLoop = [&](const std::function<StmtRef(const ExprRef&)>& f) {
+    Var l = makeVar("l");
+    return forLoop(l, intImm(0), intImm(vl), LoopKind::Vectorized, f(varRef(l)));
+  };
+  return loop("row", rows, kind, [&](const ExprRef& row) {
+    ExprRef oh = binary(BinOp::Mod, row, intImm(g.OH));
+    ExprRef rest = binary(BinOp::Div, row, intImm(g.OH));
+    ExprRef ocb = binary(BinOp::Mod, rest, intImm(ocBlocks));
+    ExprRef n = binary(BinOp::Div, rest, intImm(ocBlocks));
+    ExprRef oc0 = ocb * ocTile;
+    ExprRef cin0 = g.group == 1 ? intImm(0) : binary(BinOp::Div, oc0, intImm(coutG)) * cinG;
+    // One tile of tw columns from ow0; `border`: tw == 1 and taps may fall outside.
+    auto tile = [&](const ExprRef& ow0, int64_t tw, bool border) {
+      BufferRef acc = makeBuffer("acc", DType::Float32, tw * ocTile, MemScope::Register);
+      std::vector<StmtRef> body;
+      body.push_back(vecLoop([&](const ExprRef& l) {
+        std::vector<StmtRef> st;
+        for (int64_t k = 0; k < tw * tileOc; ++k) st.push_back(store(acc, intImm(k * vl) + l, floatImm(0)));
+        return seq(st);
+      }));
+      body.push_back(loop("ci", cinG, LoopKind::Serial, [&](const ExprRef& ci) {
+        ExprRef xc = (n * g.C + cin0 + ci) * (g.H * g.W);
+        ExprRef wc = ((ocb * tileOc) * cinG + ci) * (KH * KW * vl);
+        return loop("kh", KH, LoopKind::Serial, [&](const ExprRef& kh) {
+          ExprRef ih = oh * g.sh + kh * g.dh - intImm(g.ph);
+          Var kwv = makeVar("kw");
+          ExprRef kw = varRef(kwv);
+          ExprRef iw0 = ow0 * g.sw + kw * g.dw - intImm(g.pw);
+          StmtRef fmas = vecLoop([&](const ExprRef& l) {
+            std::vector<StmtRef> st;
+            for (int64_t j = 0; j < tw; ++j) {
+              ExprRef xv = load(X.buffer, xc + ih * g.W + iw0 + intImm(j * g.sw));
+              for (int64_t v = 0; v < tileOc; ++v) {
+                ExprRef wv = load(Wp.buffer, wc + intImm(v * cinG * KH * KW * vl) + (kh * KW + kw) * vl + l);
+                ExprRef ai = intImm((j * tileOc + v) * vl) + l;
+                st.push_back(store(acc, ai, call(Intrinsic::Fma, {xv, wv, load(acc, ai)})));
+              }
+            }
+            return seq(st);
+          });
+          if (border)
+            fmas = ifThenElse(binary(BinOp::And, binary(BinOp::GE, iw0, intImm(0)), binary(BinOp::LT, iw0, intImm(g.W))),
+                              fmas);
+          StmtRef kwLoop = forLoop(kwv, intImm(0), intImm(KW), unrollKw ? LoopKind::Unrolled : LoopKind::Serial, fmas);
+          if (!needH) return kwLoop;
+          return ifThenElse(binary(BinOp::And, binary(BinOp::GE, ih, intImm(0)), binary(BinOp::LT, ih, intImm(g.H))),
+                            kwLoop);
+        });
+      }));
+      body.push_back(vecLoop([&](const ExprRef& l) {
+        std::vector<StmtRef> st;
+        for (int64_t j = 0; j < tw; ++j)
+          for (int64_t v = 0; v < tileOc; ++v) {
+            ExprRef val = load(acc, intImm((j * tileOc + v) * vl) + l);
+            ExprRef co = oc0 + intImm(v * vl) + l;
+            if (bias) val = val + biasLoader.load(bias, {co});
+            ExprRef ow = ow0 + intImm(j);
+            std::vector<ExprRef> oidx;
+            if (is1d) {
+              oidx = {n, co, ow};
+            } else if (flat) {
+              ExprRef p = oh * g.OW + ow;
+              oidx = {n, co, binary(BinOp::Div, p, intImm(OW0)), binary(BinOp::Mod, p, intImm(OW0))};
+            } else {
+              oidx = {n, co, oh, ow};
+            }
+            st.push_back(storeThroughEpilogue(grp, ctx, oidx, val));
+          }
+        return seq(st);
+      }));
+      return allocate(acc, seq(body));
+    };
+    std::vector<StmtRef> st;
+    if (owLo > 0) st.push_back(loop("owl", owLo, LoopKind::Serial, [&](const ExprRef& r) { return tile(r, 1, true); }));
+    int64_t nI = owHi - owLo, full = nI / tileOw, rem = nI % tileOw;
+    if (full > 0)
+      st.push_back(loop("owt", full, LoopKind::Serial,
+                        [&](const ExprRef& t) { return tile(intImm(owLo) + t * tileOw, tileOw, false); }));
+    if (rem > 0) st.push_back(tile(intImm(owLo + full * tileOw), rem, false));
+    if (owHi < g.OW)
+      st.push_back(loop("owr", g.OW - owHi, LoopKind::Serial, [&](const ExprRef& r) { return tile(intImm(owHi) + r, 1, true); }));
+    return seq(st);
+  });
+}
+
+// The general path (any shape, f32/f64): output columns vectorized, masked loads.
+StmtRef scheduleConvColumns(const GroupInfo& grp, ScheduleContext& ctx, const ConvGeom& g) {
   const Node& cv = *grp.anchor;
   DType dt = cv.output(0)->type().dtype;
-  if (dt != DType::Float32 && dt != DType::Float64)
-    unsupported(cv.describe(), ": Conv of ", dtypeName(dt), " has no CPU schedule");
   Type t = scalarType(dt);
-  ConvGeom g = geomOf(cv);
   int64_t cinG = g.C / g.group, coutG = g.M / g.group;
   int lanes = static_cast<int>(ctx.knob(grp, "vector_lanes", dt == DType::Float64 ? ctx.spec.floatLanes() / 2
                                                                                    : ctx.spec.floatLanes()));
@@ -141,6 +309,18 @@ StmtRef scheduleConv(const GroupInfo& grp, ScheduleContext& ctx) {
       st.push_back(loop("owr", g.OW - done, LoopKind::Serial, [&](const ExprRef& r) { return tile(intImm(done) + r, 1); }));
     return seq(st);
   });
+}
+
+}  // namespace
+
+StmtRef scheduleConv(const GroupInfo& grp, ScheduleContext& ctx) {
+  const Node& cv = *grp.anchor;
+  DType dt = cv.output(0)->type().dtype;
+  if (dt != DType::Float32 && dt != DType::Float64)
+    unsupported(cv.describe(), ": Conv of ", dtypeName(dt), " has no CPU schedule");
+  ConvGeom g = geomOf(cv);
+  if (StmtRef s = scheduleConvChannels(grp, ctx, g)) return s;
+  return scheduleConvColumns(grp, ctx, g);
 }
 
 }  // namespace dlc::cpu
