@@ -14,6 +14,8 @@
 //       for ci, kh, kw: acc[c][v] += x[n, ci, ih, iw(v)] * w[co+c, ci, kh, kw]
 //       y[n, co+c, oh, ow0+v] = epilogue(acc[c][v] + bias[co+c])
 #include "../Schedules.h"
+#include <tuple>
+
 #include "dlc/support/Error.h"
 
 namespace dlc::cpu {
@@ -94,9 +96,17 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
   bool flat = !is1d && g.KH == 1 && g.KW == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0 &&
               g.H == g.OH && g.W == g.OW;
   if (flat) {
+    // Default row: the divisor of P (up to 32 tiles) whose tiles waste the
+    // fewest columns, the longest such while there are 4 rows per core.
     int64_t P = g.OH * g.OW, best = g.OW;
-    for (int64_t d = 1; d <= std::max<int64_t>(g.OW, 8 * tileOw); ++d)
-      if (P % d == 0) best = d;
+    int64_t ocBlk = g.M / (vl * tileOc);
+    auto score = [&](int64_t d) {
+      int64_t eff = 100 * d / (((d + tileOw - 1) / tileOw) * tileOw);
+      bool enough = g.N * ocBlk * (P / d) >= 4 * ctx.spec.cores;
+      return std::make_tuple(enough, eff, d);
+    };
+    for (int64_t d = 1; d <= std::min<int64_t>(P, std::max<int64_t>(g.OW, 32 * tileOw)); ++d)
+      if (P % d == 0 && score(d) > score(best)) best = d;
     int64_t rowPix = ctx.knob(grp, "row_pixels", best);
     if (rowPix > 0 && P % rowPix == 0) {
       g.OW = g.W = rowPix;
