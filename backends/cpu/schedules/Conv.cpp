@@ -139,6 +139,14 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
       flops >= ctx.knob(grp, "parallel_min_flops", 1 << 16) && rows > 1 ? LoopKind::Parallel : LoopKind::Serial;
   bool needH = g.ph > 0 || (g.OH - 1) * g.sh + (g.KH - 1) * g.dh - g.ph >= g.H;
   bool needW = g.pw > 0 || (g.OW - 1) * g.sw + (g.KW - 1) * g.dw - g.pw >= g.W;
+  // Padded copy: per output row, the KH input rows it reads (zeros where out
+  // of range), [ci][kh][Wp] in a per-thread buffer; then no tap needs a test
+  // and the row has no border columns. Also keeps a tile's inputs within a
+  // few KB (NCHW planes a multiple of 4 KB apart conflict in L1).
+  int64_t padW = (g.OW - 1) * g.sw + (g.KW - 1) * g.dw + 1;
+  int64_t padBytes = cinG * KH * padW * 4;
+  bool padCopy = (needH || needW) &&
+                 ctx.knob(grp, "padded_copy", padBytes <= std::min<int64_t>(ctx.spec.l2Bytes / 4, 128 << 10)) != 0;
   // Interior columns [owLo, owHi): every tap iw = ow*sw + kw*dw - pw in [0, W).
   int64_t owLo = 0, owHi = g.OW;
   if (needW) {
@@ -147,6 +155,7 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
     owHi = num < 0 ? 0 : std::min<int64_t>(g.OW, num / g.sw + 1);
     owHi = std::max(owHi, owLo);
   }
+  if (padCopy) owLo = 0, owHi = g.OW;
 
   auto vecLoop = [&](const std::function<StmtRef(const ExprRef&)>& f) {
     Var l = makeVar("l");
@@ -160,6 +169,7 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
     ExprRef oc0 = ocb * ocTile;
     ExprRef cin0 = g.group == 1 ? intImm(0) : binary(BinOp::Div, oc0, intImm(coutG)) * cinG;
     // One tile of tw columns from ow0; `border`: tw == 1 and taps may fall outside.
+    BufferRef xpad = padCopy ? makeBuffer("xpad", DType::Float32, cinG * KH * padW, MemScope::Local) : nullptr;
     auto tile = [&](const ExprRef& ow0, int64_t tw, bool border) {
       BufferRef acc = makeBuffer("acc", DType::Float32, tw * ocTile, MemScope::Register);
       std::vector<StmtRef> body;
@@ -169,17 +179,18 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
         return seq(st);
       }));
       body.push_back(loop("ci", cinG, LoopKind::Serial, [&](const ExprRef& ci) {
-        ExprRef xc = (n * g.C + cin0 + ci) * (g.H * g.W);
+        ExprRef xc = padCopy ? ci * (KH * padW) : (n * g.C + cin0 + ci) * (g.H * g.W);
         ExprRef wc = ((ocb * tileOc) * cinG + ci) * (KH * KW * vl);
         return loop("kh", KH, LoopKind::Serial, [&](const ExprRef& kh) {
           ExprRef ih = oh * g.sh + kh * g.dh - intImm(g.ph);
+          ExprRef xrow = padCopy ? xc + kh * padW : xc + ih * g.W;
           Var kwv = makeVar("kw");
           ExprRef kw = varRef(kwv);
-          ExprRef iw0 = ow0 * g.sw + kw * g.dw - intImm(g.pw);
+          ExprRef iw0 = ow0 * g.sw + kw * g.dw - intImm(padCopy ? 0 : g.pw);
           StmtRef fmas = vecLoop([&](const ExprRef& l) {
             std::vector<StmtRef> st;
             for (int64_t j = 0; j < tw; ++j) {
-              ExprRef xv = load(X.buffer, xc + ih * g.W + iw0 + intImm(j * g.sw));
+              ExprRef xv = load(padCopy ? xpad : X.buffer, xrow + iw0 + intImm(j * g.sw));
               for (int64_t v = 0; v < tileOc; ++v) {
                 ExprRef wv = load(Wp.buffer, wc + intImm(v * cinG * KH * KW * vl) + (kh * KW + kw) * vl + l);
                 ExprRef ai = intImm((j * tileOc + v) * vl) + l;
@@ -192,7 +203,7 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
             fmas = ifThenElse(binary(BinOp::And, binary(BinOp::GE, iw0, intImm(0)), binary(BinOp::LT, iw0, intImm(g.W))),
                               fmas);
           StmtRef kwLoop = forLoop(kwv, intImm(0), intImm(KW), unrollKw ? LoopKind::Unrolled : LoopKind::Serial, fmas);
-          if (!needH) return kwLoop;
+          if (!needH || padCopy) return kwLoop;
           return ifThenElse(binary(BinOp::And, binary(BinOp::GE, ih, intImm(0)), binary(BinOp::LT, ih, intImm(g.H))),
                             kwLoop);
         });
@@ -221,6 +232,30 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
       return allocate(acc, seq(body));
     };
     std::vector<StmtRef> st;
+    if (padCopy) {
+      // xpad[ci][kh][c] = x[n, cin0 + ci, ih, c - pw], zero outside the input.
+      int64_t lanes = ctx.spec.floatLanes();
+      int64_t lo = std::min(g.pw, padW), hi = std::max(lo, std::min(padW, g.pw + g.W));
+      auto zeros = [&](const ExprRef& base, int64_t from, int64_t to) {
+        return vectorizedLoop("z", to - from, static_cast<int>(lanes),
+                              [&](const ExprRef& i) { return store(xpad, base + intImm(from) + i, floatImm(0)); });
+      };
+      st.push_back(loop("pci", cinG, LoopKind::Serial, [&](const ExprRef& ci) {
+        return loop("pkh", KH, LoopKind::Serial, [&](const ExprRef& kh) {
+          ExprRef ih = oh * g.sh + kh * g.dh - intImm(g.ph);
+          ExprRef base = (ci * KH + kh) * padW;
+          ExprRef src = ((n * g.C + cin0 + ci) * g.H + ih) * g.W - intImm(g.pw);
+          std::vector<StmtRef> in;
+          if (lo > 0) in.push_back(zeros(base, 0, lo));
+          if (hi > lo) in.push_back(vectorizedLoop("c", hi - lo, static_cast<int>(lanes), [&](const ExprRef& i) {
+            return store(xpad, base + intImm(lo) + i, load(X.buffer, src + intImm(lo) + i));
+          }));
+          if (hi < padW) in.push_back(zeros(base, hi, padW));
+          return ifThenElse(binary(BinOp::And, binary(BinOp::GE, ih, intImm(0)), binary(BinOp::LT, ih, intImm(g.H))),
+                            seq(in), zeros(base, 0, padW));
+        });
+      }));
+    }
     if (owLo > 0) st.push_back(loop("owl", owLo, LoopKind::Serial, [&](const ExprRef& r) { return tile(r, 1, true); }));
     int64_t nI = owHi - owLo, full = nI / tileOw, rem = nI % tileOw;
     if (full > 0)
@@ -229,7 +264,7 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
     if (rem > 0) st.push_back(tile(intImm(owLo + full * tileOw), rem, false));
     if (owHi < g.OW)
       st.push_back(loop("owr", g.OW - owHi, LoopKind::Serial, [&](const ExprRef& r) { return tile(intImm(owHi) + r, 1, true); }));
-    return seq(st);
+    return padCopy ? allocate(xpad, seq(st)) : seq(st);
   });
 }
 
