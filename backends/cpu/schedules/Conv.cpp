@@ -84,11 +84,25 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
   if (vl < 2 || vl > 64 || coutG % vl) return nullptr;
   int64_t nOcv = coutG / vl;  // output-channel vectors per group
   int64_t regs = ctx.spec.vectorRegisters;
-  int64_t tileOc = ctx.knob(grp, "tile_oc", nOcv % 2 == 0 ? 2 : 1);
+  // Register tile: tile_ow columns x tile_oc channel vectors takes
+  // tile_ow * tile_oc accumulators + tile_oc weights + 1 broadcast registers and
+  // does tile_ow * tile_oc FMAs per tile_ow + tile_oc loads: the default
+  // maximizes that ratio within the registers (AVX-512: 6 x 4, AVX2: 6 x 2 or 4 x 3).
+  bool flatShape = g.KH == 1 && g.KW == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0;
+  int64_t owCap = flatShape ? g.OH * g.OW : g.OW;
+  int64_t bestOc = 1, bestOw = 1;
+  double bestRatio = 0;
+  for (int64_t b = 1; b <= std::min<int64_t>(8, nOcv); ++b) {
+    if (nOcv % b) continue;
+    int64_t a = std::min(owCap, (regs - b - 1) / b);
+    if (a < 1) continue;
+    double r = static_cast<double>(a * b) / static_cast<double>(a + b);
+    if (r > bestRatio + 1e-9) bestRatio = r, bestOc = b, bestOw = a;
+  }
+  int64_t tileOc = ctx.knob(grp, "tile_oc", bestOc);
   tileOc = std::max<int64_t>(1, std::min(tileOc, nOcv));
   while (nOcv % tileOc) --tileOc;
-  // Accumulators + tile_oc weight vectors + one broadcast fill the registers.
-  int64_t tileOw = ctx.knob(grp, "tile_ow", std::max<int64_t>(1, (regs - tileOc - 1) / tileOc));
+  int64_t tileOw = ctx.knob(grp, "tile_ow", tileOc == bestOc ? bestOw : std::max<int64_t>(1, (regs - tileOc - 1) / tileOc));
   tileOw = std::max<int64_t>(1, tileOw);
 
   bool is1d = staticExtents(*cv.input(0)).size() == 3;
