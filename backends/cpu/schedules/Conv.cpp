@@ -1,7 +1,11 @@
 // Template for 1-D and 2-D Conv (NCHW, groups, strides, dilations, pads,
-// auto_pad, bias) with a fused elementwise epilogue.
+// auto_pad, bias) with a fused elementwise epilogue. Two paths:
+// scheduleConvChannels (f32, constant weights, OC/group a multiple of the
+// vector width: ResNet/MobileNet pointwise and dense convs) vectorizes over
+// output channels; scheduleConvColumns (everything else: depthwise, f64, odd
+// channel counts) vectorizes over output columns.
 //
-// Note on the loop nest: output row (n, co-block, oh) is the parallel unit. A
+// Note on the column path: output row (n, co-block, oh) is the parallel unit. A
 // tile of tile_co output channels x (vector_lanes) output columns accumulates
 // in a register-scope buffer; for each (ci, kh, kw) one vector of input
 // (strided by the conv stride) is loaded and multiplied with tile_co broadcast
@@ -58,15 +62,18 @@ ConvGeom geomOf(const Node& n) {
 // vl output channels of one tap are one contiguous vector; a register tile of
 // tile_ow output columns x tile_oc such vectors accumulates over (ci, kh, kw),
 // each input value a scalar broadcast (any stride works). Padding costs no
-// per-load mask: rows out of range are skipped by one `if` per (ci, kh), and
-// the output row is split into border columns (one at a time, an `if` per kw)
-// and an interior range whose taps are all in bounds. The stores of a finished
+// per-load mask: each output row first copies the KH input rows it reads,
+// zero-padded, into a per-thread buffer (`padded_copy`); without it, rows out
+// of range are skipped by one `if` per (ci, kh), and the output row is split
+// into border columns (one at a time, an `if` per kw) and an interior range
+// whose taps are all in bounds. The stores of a finished
 // tile (bias and fused epilogue) go to NCHW addresses, strided by OH*OW.
 // A 1x1 stride-1 unpadded conv is a GEMM over (oc, ic) x (ic, pixels): its
 // pixels are re-cut into rows of `row_pixels` so tiles do not end at each
 // image row.
 //
 //   for (n, ocb, oh)                                   (parallel)
+//     xpad[ci][kh][:] = x[n, ci, ih(kh), :] zero-padded     (padded_copy)
 //     for ow0 in border | interior step tile_ow | tail | border
 //       acc[tile_ow][tile_oc][vl] = 0
 //       for ci, kh (if ih in range), kw (unrolled):
