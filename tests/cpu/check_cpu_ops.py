@@ -81,6 +81,11 @@ def cases():
         conv_case("conv_grouped_oc8", (1, 16, 9, 11), 32, 3, pad=1, group=4, act="Relu"),
         conv_case("conv5x5_dilated_oc16_pad1", (1, 4, 12, 12), 16, 5, pad=1, dil=2),
         conv_case("conv3x3_oc16_tiny", (1, 3, 2, 3), 16, 3, pad=2),
+        # Depthwise path (group == C == OC), strides and row tiles.
+        conv_case("conv_depthwise_s2_relu_wide", (2, 5, 9, 75), 5, 3, stride=2, pad=1, group=5, act="Relu"),
+        conv_case("conv_depthwise_wide_residual", (1, 3, 6, 150), 3, 3, pad=1, group=3, residual=True),
+        conv_case("conv_depthwise_5x5_dil2", (1, 4, 13, 21), 4, 5, pad=3, group=4, dil=2),
+        conv_case("conv_depthwise_s3_nopad", (1, 6, 14, 19), 6, 3, stride=3, group=6, bias=False),
         Case("convtranspose_s2_group_relu",
              [helper.make_node("ConvTranspose", ["x", "w", "b"], ["c"], group=2, strides=[2, 2], pads=[1, 0, 1, 1],
                                output_padding=[1, 0]),

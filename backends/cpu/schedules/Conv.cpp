@@ -289,6 +289,126 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
   });
 }
 
+// The depthwise path (f32, group == C == OC): vectorized over output columns,
+// one weight broadcast per tap. Each output row (n, c, oh) first copies the KH
+// input rows it reads, zero-padded and split by column phase (col % sw), into
+// a per-thread buffer xpad[kh][phase][col / sw]; tap (kh, kw) of output
+// columns ow.. then reads xpad[kh][(kw*dw) % sw][ow + (kw*dw) / sw ..], a
+// dense vector for any stride, with no mask.
+//
+//   for (n, c, oh)                                        (parallel)
+//     xpad[kh][ph][q] = x[n, c, ih(kh), q*sw + ph - pw] or 0
+//     for ow0 in 0..OW step dw_tile_v * lanes   (+ one vector, then one partial vector)
+//       acc[v][:] = sum over kh, kw (unrolled) of xpad[kh][ph(kw)][ow0 + v*lanes + off(kw) + :] * w[c, kh, kw]
+//       y[n, c, oh, ow0 + v*lanes + :] = epilogue(acc[v][:] + bias[c])
+StmtRef scheduleConvDepthwise(const GroupInfo& grp, ScheduleContext& ctx, const ConvGeom& g) {
+  const Node& cv = *grp.anchor;
+  if (cv.output(0)->type().dtype != DType::Float32 || g.group != g.C || g.M != g.C || g.C == 1) return nullptr;
+  if (ctx.knob(grp, "depthwise_direct", 1) == 0) return nullptr;
+  int64_t lanes = std::max<int64_t>(1, ctx.knob(grp, "vector_lanes", ctx.spec.floatLanes()));
+  // Accumulators plus the loaded vector and the weight: half the registers
+  // leaves room for the loads of the next taps.
+  int64_t tileV = std::max<int64_t>(1, ctx.knob(grp, "dw_tile_v", std::max(1, ctx.spec.vectorRegisters / 4)));
+  bool is1d = staticExtents(*cv.input(0)).size() == 3;
+  int64_t KH = g.KH, KW = g.KW, sw = g.sw;
+  int64_t padW = (g.OW - 1) * g.sw + (g.KW - 1) * g.dw + 1;
+  int64_t Q = (padW + sw - 1) / sw;  // columns per phase
+  const ValueBuffer& X = ctx.buffers.at(cv.input(0));
+  const ValueBuffer& Wt = ctx.buffers.at(cv.input(1));
+  const Value* bias = cv.input(2);
+  ExprBuilder biasLoader(ctx.buffers, {});
+  int64_t rows = g.N * g.C * g.OH;
+  double flops = 2.0 * g.N * g.M * g.OH * g.OW * g.KH * g.KW;
+  LoopKind kind =
+      flops >= ctx.knob(grp, "parallel_min_flops", 1 << 16) && rows > 1 ? LoopKind::Parallel : LoopKind::Serial;
+  return loop("row", rows, kind, [&](const ExprRef& row) {
+    ExprRef oh = binary(BinOp::Mod, row, intImm(g.OH));
+    ExprRef nc = binary(BinOp::Div, row, intImm(g.OH));
+    ExprRef c = binary(BinOp::Mod, nc, intImm(g.C));
+    BufferRef xpad = makeBuffer("xpad", DType::Float32, KH * sw * Q, MemScope::Local);
+    std::vector<StmtRef> st;
+    // The copy: for each (kh, phase), q in [0, Q): column q*sw + ph, input iw = col - pw.
+    for (int64_t kh = 0; kh < KH; ++kh) {
+      ExprRef ih = oh * g.sh + intImm(kh * g.dh - g.ph);
+      ExprRef inH = binary(BinOp::And, binary(BinOp::GE, ih, intImm(0)), binary(BinOp::LT, ih, intImm(g.H)));
+      ExprRef src = (nc * g.H + ih) * g.W;
+      std::vector<StmtRef> in, out;
+      for (int64_t ph = 0; ph < sw; ++ph) {
+        int64_t base = (kh * sw + ph) * Q;
+        // q with 0 <= q*sw + ph - pw < W: [qlo, qhi).
+        int64_t qlo = std::min<int64_t>(Q, std::max<int64_t>(0, (g.pw - ph + sw - 1) / sw));
+        int64_t qhi = std::max<int64_t>(qlo, std::min<int64_t>(Q, (g.W + g.pw - ph + sw - 1) / sw));
+        auto zeros = [&](int64_t from, int64_t to) {
+          return vectorizedLoop("z", to - from, static_cast<int>(lanes),
+                                [&](const ExprRef& i) { return store(xpad, intImm(base + from) + i, floatImm(0)); });
+        };
+        if (qlo > 0) in.push_back(zeros(0, qlo));
+        if (qhi > qlo)
+          in.push_back(vectorizedLoop("q", qhi - qlo, static_cast<int>(lanes), [&](const ExprRef& i) {
+            ExprRef iw = (intImm(qlo) + i) * sw + intImm(ph - g.pw);
+            return store(xpad, intImm(base + qlo) + i, load(X.buffer, src + iw));
+          }));
+        if (qhi < Q) in.push_back(zeros(qhi, Q));
+        out.push_back(zeros(0, Q));
+      }
+      st.push_back(g.ph > 0 || (g.OH - 1) * g.sh + (KH - 1) * g.dh - g.ph >= g.H ? ifThenElse(inH, seq(in), seq(out))
+                                                                                 : seq(in));
+    }
+    // One tile of nv vectors of ln lanes from column ow0.
+    auto tile = [&](const ExprRef& ow0, int64_t nv, int64_t ln) {
+      BufferRef acc = makeBuffer("acc", DType::Float32, nv * ln, MemScope::Register);
+      auto vec = [&](const std::function<StmtRef(const ExprRef&)>& f) {
+        if (ln == 1) return f(intImm(0));
+        Var l = makeVar("l");
+        return forLoop(l, intImm(0), intImm(ln), LoopKind::Vectorized, f(varRef(l)));
+      };
+      std::vector<StmtRef> body;
+      body.push_back(vec([&](const ExprRef& l) {
+        std::vector<StmtRef> s;
+        for (int64_t v = 0; v < nv; ++v) s.push_back(store(acc, intImm(v * ln) + l, floatImm(0)));
+        return seq(s);
+      }));
+      body.push_back(vec([&](const ExprRef& l) {
+        std::vector<StmtRef> s;
+        for (int64_t kh = 0; kh < KH; ++kh)
+          for (int64_t kw = 0; kw < KW; ++kw) {
+            int64_t ph = (kw * g.dw) % sw, off = (kw * g.dw) / sw;
+            ExprRef wv = load(Wt.buffer, c * (KH * KW) + intImm(kh * KW + kw));
+            for (int64_t v = 0; v < nv; ++v) {
+              ExprRef xv = load(xpad, intImm((kh * sw + ph) * Q + off + v * ln) + ow0 + l);
+              ExprRef ai = intImm(v * ln) + l;
+              s.push_back(store(acc, ai, call(Intrinsic::Fma, {xv, wv, load(acc, ai)})));
+            }
+          }
+        return seq(s);
+      }));
+      body.push_back(vec([&](const ExprRef& l) {
+        std::vector<StmtRef> s;
+        for (int64_t v = 0; v < nv; ++v) {
+          ExprRef val = load(acc, intImm(v * ln) + l);
+          if (bias) val = val + biasLoader.load(bias, {c});
+          ExprRef ow = ow0 + intImm(v * ln) + l;
+          ExprRef n = binary(BinOp::Div, nc, intImm(g.C));
+          std::vector<ExprRef> oidx = is1d ? std::vector<ExprRef>{n, c, ow} : std::vector<ExprRef>{n, c, oh, ow};
+          s.push_back(storeThroughEpilogue(grp, ctx, oidx, val));
+        }
+        return seq(s);
+      }));
+      return allocate(acc, seq(body));
+    };
+    int64_t step = tileV * lanes, full = g.OW / step, done = full * step;
+    if (full > 0)
+      st.push_back(loop("owt", full, LoopKind::Serial, [&](const ExprRef& t) { return tile(t * step, tileV, lanes); }));
+    if (g.OW - done >= lanes) {
+      int64_t nv = (g.OW - done) / lanes;
+      st.push_back(tile(intImm(done), nv, lanes));
+      done += nv * lanes;
+    }
+    if (g.OW > done) st.push_back(tile(intImm(done), 1, g.OW - done));
+    return allocate(xpad, seq(st));
+  });
+}
+
 // The general path (any shape, f32/f64): output columns vectorized, masked loads.
 StmtRef scheduleConvColumns(const GroupInfo& grp, ScheduleContext& ctx, const ConvGeom& g) {
   const Node& cv = *grp.anchor;
@@ -386,6 +506,7 @@ StmtRef scheduleConv(const GroupInfo& grp, ScheduleContext& ctx) {
     unsupported(cv.describe(), ": Conv of ", dtypeName(dt), " has no CPU schedule");
   ConvGeom g = geomOf(cv);
   if (StmtRef s = scheduleConvChannels(grp, ctx, g)) return s;
+  if (StmtRef s = scheduleConvDepthwise(grp, ctx, g)) return s;
   return scheduleConvColumns(grp, ctx, g);
 }
 
