@@ -57,6 +57,125 @@ ConvGeom geomOf(const Node& n) {
   return g;
 }
 
+// The pixel path for 1x1 stride-1 unpadded convs (f32), a GEMM over
+// (oc, ic) x (ic, pixels) in NCHW: vectorized over the output columns of one
+// row, so input loads, stores and the epilogue's loads are all dense; a
+// register tile of tile_m output channels (weights broadcast) x up to
+// tile_nv column vectors (the row's last vector may be partial). It beats the
+// channel path when the channel path's strided stores outweigh the lanes a
+// partial vector wastes: the default (`pixel_gemm`) compares the two, by
+// FMAs per stored vector (IC / 2 cycles) and a strided store (lanes cycles).
+//
+//   for (n, ocb, oh)                                   (parallel)
+//     for ow0 in 0..OW step tile_nv * lanes
+//       acc[tile_m][cols] = 0
+//       for ci: acc[m][:] += w[oc0 + m, ci] * x[n, ci, oh, ow0 + :]
+//       y[n, oc0 + m, oh, ow0 + :] = epilogue(acc[m][:] + bias[oc0 + m])
+StmtRef scheduleConvPixels(const GroupInfo& grp, ScheduleContext& ctx, const ConvGeom& g) {
+  const Node& cv = *grp.anchor;
+  if (cv.output(0)->type().dtype != DType::Float32) return nullptr;
+  if (!(g.KH == 1 && g.KW == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0 && g.H == g.OH && g.W == g.OW))
+    return nullptr;
+  int64_t cinG = g.C / g.group, coutG = g.M / g.group;
+  int64_t lanes = ctx.spec.floatLanes();
+  int64_t nvRow = (g.OW + lanes - 1) / lanes;
+  double e = static_cast<double>(g.OW) / static_cast<double>(nvRow * lanes);  // lanes used
+  bool dflt = e * (cinG / 2.0 + lanes) > cinG / 2.0 && g.OW >= 4;
+  if (ctx.knob(grp, "pixel_gemm", dflt ? 1 : 0) == 0) return nullptr;
+  lanes = std::max<int64_t>(1, ctx.knob(grp, "pixel_lanes", lanes));
+  nvRow = (g.OW + lanes - 1) / lanes;
+  int64_t regs = ctx.spec.vectorRegisters;
+  // tile_m * tile_nv accumulators + tile_nv input vectors + one broadcast.
+  int64_t bestM = 1, bestNv = 1;
+  double bestRatio = 0;
+  for (int64_t nv = 1; nv <= std::min<int64_t>(nvRow, 8); ++nv) {
+    int64_t m = (regs - nv - 1) / nv;
+    while (m > 1 && coutG % m) --m;
+    if (m < 1) continue;
+    double r = static_cast<double>(m * nv) / static_cast<double>(m + nv);
+    if (r > bestRatio + 1e-9) bestRatio = r, bestM = m, bestNv = nv;
+  }
+  int64_t tileM = std::max<int64_t>(1, ctx.knob(grp, "tile_m", bestM));
+  while (coutG % tileM) --tileM;
+  int64_t tileNv = std::max<int64_t>(1, ctx.knob(grp, "tile_nv", bestNv));
+  bool is1d = staticExtents(*cv.input(0)).size() == 3;
+  const ValueBuffer& X = ctx.buffers.at(cv.input(0));
+  const ValueBuffer& Wt = ctx.buffers.at(cv.input(1));
+  const Value* bias = cv.input(2);
+  ExprBuilder biasLoader(ctx.buffers, {});
+  int64_t ocBlocks = g.M / tileM;
+  int64_t rows = g.N * ocBlocks * g.OH;
+  double flops = 2.0 * g.N * g.M * g.OH * g.OW * cinG;
+  LoopKind kind =
+      flops >= ctx.knob(grp, "parallel_min_flops", 1 << 16) && rows > 1 ? LoopKind::Parallel : LoopKind::Serial;
+  return loop("row", rows, kind, [&](const ExprRef& row) {
+    ExprRef oh = binary(BinOp::Mod, row, intImm(g.OH));
+    ExprRef rest = binary(BinOp::Div, row, intImm(g.OH));
+    ExprRef ocb = binary(BinOp::Mod, rest, intImm(ocBlocks));
+    ExprRef n = binary(BinOp::Div, rest, intImm(ocBlocks));
+    ExprRef oc0 = ocb * tileM;
+    ExprRef cin0 = g.group == 1 ? intImm(0) : binary(BinOp::Div, oc0, intImm(coutG)) * cinG;
+    // A tile of `cols` columns from ow0: full vectors, then one partial.
+    auto tile = [&](const ExprRef& ow0, int64_t cols) {
+      int64_t nfull = cols / lanes, part = cols % lanes;
+      BufferRef acc = makeBuffer("acc", DType::Float32, tileM * cols, MemScope::Register);
+      // f(l, k, width): statements for vector k (offset k * lanes) of `width` lanes.
+      auto forVectors = [&](const std::function<StmtRef(const ExprRef&, int64_t)>& f) {
+        std::vector<StmtRef> st;
+        auto group = [&](int64_t width, int64_t k0, int64_t k1) {
+          auto body = [&](const ExprRef& l) {
+            std::vector<StmtRef> s;
+            for (int64_t k = k0; k < k1; ++k) s.push_back(f(intImm(k * lanes) + l, width));
+            return seq(s);
+          };
+          if (width == 1) return body(intImm(0));
+          Var l = makeVar("l");
+          return forLoop(l, intImm(0), intImm(width), LoopKind::Vectorized, body(varRef(l)));
+        };
+        if (nfull > 0) st.push_back(group(lanes, 0, nfull));
+        if (part > 0) st.push_back(group(part, nfull, nfull + 1));
+        return seq(st);
+      };
+      std::vector<StmtRef> body;
+      body.push_back(forVectors([&](const ExprRef& col, int64_t) {
+        std::vector<StmtRef> s;
+        for (int64_t m = 0; m < tileM; ++m) s.push_back(store(acc, intImm(m * cols) + col, floatImm(0)));
+        return seq(s);
+      }));
+      body.push_back(loop("ci", cinG, LoopKind::Serial, [&](const ExprRef& ci) {
+        ExprRef xrow = ((n * g.C + cin0 + ci) * g.H + oh) * g.W + ow0;
+        return forVectors([&](const ExprRef& col, int64_t) {
+          std::vector<StmtRef> s;
+          ExprRef xv = load(X.buffer, xrow + col);
+          for (int64_t m = 0; m < tileM; ++m) {
+            ExprRef wv = load(Wt.buffer, (oc0 + intImm(m)) * cinG + ci);
+            ExprRef ai = intImm(m * cols) + col;
+            s.push_back(store(acc, ai, call(Intrinsic::Fma, {xv, wv, load(acc, ai)})));
+          }
+          return seq(s);
+        });
+      }));
+      body.push_back(forVectors([&](const ExprRef& col, int64_t) {
+        std::vector<StmtRef> s;
+        for (int64_t m = 0; m < tileM; ++m) {
+          ExprRef val = load(acc, intImm(m * cols) + col);
+          ExprRef co = oc0 + intImm(m);
+          if (bias) val = val + biasLoader.load(bias, {co});
+          ExprRef ow = ow0 + col;
+          s.push_back(storeThroughEpilogue(grp, ctx, is1d ? std::vector<ExprRef>{n, co, ow} : std::vector<ExprRef>{n, co, oh, ow}, val));
+        }
+        return seq(s);
+      }));
+      return allocate(acc, seq(body));
+    };
+    int64_t step = tileNv * lanes, full = g.OW / step, done = full * step;
+    std::vector<StmtRef> st;
+    if (full > 0) st.push_back(loop("owt", full, LoopKind::Serial, [&](const ExprRef& t) { return tile(t * step, step); }));
+    if (g.OW > done) st.push_back(tile(intImm(done), g.OW - done));
+    return seq(st);
+  });
+}
+
 // The channel-vectorized direct path (f32, constant weights, vl | OC/group):
 // the weights are packed at compile time into [OC/vl][IC/g][KH][KW][vl] so the
 // vl output channels of one tap are one contiguous vector; a register tile of
@@ -505,6 +624,7 @@ StmtRef scheduleConv(const GroupInfo& grp, ScheduleContext& ctx) {
   if (dt != DType::Float32 && dt != DType::Float64)
     unsupported(cv.describe(), ": Conv of ", dtypeName(dt), " has no CPU schedule");
   ConvGeom g = geomOf(cv);
+  if (StmtRef s = scheduleConvPixels(grp, ctx, g)) return s;
   if (StmtRef s = scheduleConvChannels(grp, ctx, g)) return s;
   if (StmtRef s = scheduleConvDepthwise(grp, ctx, g)) return s;
   return scheduleConvColumns(grp, ctx, g);
