@@ -1,7 +1,11 @@
 // Template for 1-D and 2-D Conv (NCHW, groups, strides, dilations, pads,
-// auto_pad, bias) with a fused elementwise epilogue.
+// auto_pad, bias) with a fused elementwise epilogue. Two paths:
+// scheduleConvChannels (f32, constant weights, OC/group a multiple of the
+// vector width: ResNet/MobileNet pointwise and dense convs) vectorizes over
+// output channels; scheduleConvColumns (everything else: depthwise, f64, odd
+// channel counts) vectorizes over output columns.
 //
-// Note on the loop nest: output row (n, co-block, oh) is the parallel unit. A
+// Note on the column path: output row (n, co-block, oh) is the parallel unit. A
 // tile of tile_co output channels x (vector_lanes) output columns accumulates
 // in a register-scope buffer; for each (ci, kh, kw) one vector of input
 // (strided by the conv stride) is loaded and multiplied with tile_co broadcast
@@ -14,6 +18,8 @@
 //       for ci, kh, kw: acc[c][v] += x[n, ci, ih, iw(v)] * w[co+c, ci, kh, kw]
 //       y[n, co+c, oh, ow0+v] = epilogue(acc[c][v] + bias[co+c])
 #include "../Schedules.h"
+#include <tuple>
+
 #include "dlc/support/Error.h"
 
 namespace dlc::cpu {
@@ -51,15 +57,482 @@ ConvGeom geomOf(const Node& n) {
   return g;
 }
 
-}  // namespace
+// The pixel path for 1x1 stride-1 unpadded convs (f32), a GEMM over
+// (oc, ic) x (ic, pixels) in NCHW: vectorized over the output columns of one
+// row, so input loads, stores and the epilogue's loads are all dense; a
+// register tile of tile_m output channels (weights broadcast) x up to
+// tile_nv column vectors (the row's last vector may be partial). It beats the
+// channel path when the channel path's strided stores outweigh the lanes a
+// partial vector wastes: the default (`pixel_gemm`) compares the two, by
+// FMAs per stored vector (IC / 2 cycles) and a strided store (lanes cycles).
+//
+//   for (n, ocb, oh)                                   (parallel)
+//     for ow0 in 0..OW step tile_nv * lanes
+//       acc[tile_m][cols] = 0
+//       for ci: acc[m][:] += w[oc0 + m, ci] * x[n, ci, oh, ow0 + :]
+//       y[n, oc0 + m, oh, ow0 + :] = epilogue(acc[m][:] + bias[oc0 + m])
+StmtRef scheduleConvPixels(const GroupInfo& grp, ScheduleContext& ctx, const ConvGeom& g) {
+  const Node& cv = *grp.anchor;
+  if (cv.output(0)->type().dtype != DType::Float32) return nullptr;
+  if (!(g.KH == 1 && g.KW == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0 && g.H == g.OH && g.W == g.OW))
+    return nullptr;
+  int64_t cinG = g.C / g.group, coutG = g.M / g.group;
+  int64_t lanes = ctx.spec.floatLanes();
+  int64_t nvRow = (g.OW + lanes - 1) / lanes;
+  double e = static_cast<double>(g.OW) / static_cast<double>(nvRow * lanes);  // lanes used
+  bool dflt = e * (cinG / 2.0 + lanes) > cinG / 2.0 && g.OW >= 4;
+  if (ctx.knob(grp, "pixel_gemm", dflt ? 1 : 0) == 0) return nullptr;
+  lanes = std::max<int64_t>(1, ctx.knob(grp, "pixel_lanes", lanes));
+  nvRow = (g.OW + lanes - 1) / lanes;
+  int64_t regs = ctx.spec.vectorRegisters;
+  // tile_m * tile_nv accumulators + tile_nv input vectors + one broadcast.
+  int64_t bestM = 1, bestNv = 1;
+  double bestRatio = 0;
+  for (int64_t nv = 1; nv <= std::min<int64_t>(nvRow, 8); ++nv) {
+    int64_t m = (regs - nv - 1) / nv;
+    while (m > 1 && coutG % m) --m;
+    if (m < 1) continue;
+    double r = static_cast<double>(m * nv) / static_cast<double>(m + nv);
+    if (r > bestRatio + 1e-9) bestRatio = r, bestM = m, bestNv = nv;
+  }
+  int64_t tileM = std::max<int64_t>(1, ctx.knob(grp, "tile_m", bestM));
+  while (coutG % tileM) --tileM;
+  int64_t tileNv = std::max<int64_t>(1, ctx.knob(grp, "tile_nv", bestNv));
+  bool is1d = staticExtents(*cv.input(0)).size() == 3;
+  const ValueBuffer& X = ctx.buffers.at(cv.input(0));
+  const ValueBuffer& Wt = ctx.buffers.at(cv.input(1));
+  const Value* bias = cv.input(2);
+  ExprBuilder biasLoader(ctx.buffers, {});
+  int64_t ocBlocks = g.M / tileM;
+  int64_t rows = g.N * ocBlocks * g.OH;
+  double flops = 2.0 * g.N * g.M * g.OH * g.OW * cinG;
+  LoopKind kind =
+      flops >= ctx.knob(grp, "parallel_min_flops", 1 << 16) && rows > 1 ? LoopKind::Parallel : LoopKind::Serial;
+  return loop("row", rows, kind, [&](const ExprRef& row) {
+    ExprRef oh = binary(BinOp::Mod, row, intImm(g.OH));
+    ExprRef rest = binary(BinOp::Div, row, intImm(g.OH));
+    ExprRef ocb = binary(BinOp::Mod, rest, intImm(ocBlocks));
+    ExprRef n = binary(BinOp::Div, rest, intImm(ocBlocks));
+    ExprRef oc0 = ocb * tileM;
+    ExprRef cin0 = g.group == 1 ? intImm(0) : binary(BinOp::Div, oc0, intImm(coutG)) * cinG;
+    // A tile of `cols` columns from ow0: full vectors, then one partial.
+    auto tile = [&](const ExprRef& ow0, int64_t cols) {
+      int64_t nfull = cols / lanes, part = cols % lanes;
+      BufferRef acc = makeBuffer("acc", DType::Float32, tileM * cols, MemScope::Register);
+      // f(l, k, width): statements for vector k (offset k * lanes) of `width` lanes.
+      auto forVectors = [&](const std::function<StmtRef(const ExprRef&, int64_t)>& f) {
+        std::vector<StmtRef> st;
+        auto group = [&](int64_t width, int64_t k0, int64_t k1) {
+          auto body = [&](const ExprRef& l) {
+            std::vector<StmtRef> s;
+            for (int64_t k = k0; k < k1; ++k) s.push_back(f(intImm(k * lanes) + l, width));
+            return seq(s);
+          };
+          if (width == 1) return body(intImm(0));
+          Var l = makeVar("l");
+          return forLoop(l, intImm(0), intImm(width), LoopKind::Vectorized, body(varRef(l)));
+        };
+        if (nfull > 0) st.push_back(group(lanes, 0, nfull));
+        if (part > 0) st.push_back(group(part, nfull, nfull + 1));
+        return seq(st);
+      };
+      std::vector<StmtRef> body;
+      body.push_back(forVectors([&](const ExprRef& col, int64_t) {
+        std::vector<StmtRef> s;
+        for (int64_t m = 0; m < tileM; ++m) s.push_back(store(acc, intImm(m * cols) + col, floatImm(0)));
+        return seq(s);
+      }));
+      body.push_back(loop("ci", cinG, LoopKind::Serial, [&](const ExprRef& ci) {
+        ExprRef xrow = ((n * g.C + cin0 + ci) * g.H + oh) * g.W + ow0;
+        return forVectors([&](const ExprRef& col, int64_t) {
+          std::vector<StmtRef> s;
+          ExprRef xv = load(X.buffer, xrow + col);
+          for (int64_t m = 0; m < tileM; ++m) {
+            ExprRef wv = load(Wt.buffer, (oc0 + intImm(m)) * cinG + ci);
+            ExprRef ai = intImm(m * cols) + col;
+            s.push_back(store(acc, ai, call(Intrinsic::Fma, {xv, wv, load(acc, ai)})));
+          }
+          return seq(s);
+        });
+      }));
+      body.push_back(forVectors([&](const ExprRef& col, int64_t) {
+        std::vector<StmtRef> s;
+        for (int64_t m = 0; m < tileM; ++m) {
+          ExprRef val = load(acc, intImm(m * cols) + col);
+          ExprRef co = oc0 + intImm(m);
+          if (bias) val = val + biasLoader.load(bias, {co});
+          ExprRef ow = ow0 + col;
+          s.push_back(storeThroughEpilogue(grp, ctx, is1d ? std::vector<ExprRef>{n, co, ow} : std::vector<ExprRef>{n, co, oh, ow}, val));
+        }
+        return seq(s);
+      }));
+      return allocate(acc, seq(body));
+    };
+    int64_t step = tileNv * lanes, full = g.OW / step, done = full * step;
+    std::vector<StmtRef> st;
+    if (full > 0) st.push_back(loop("owt", full, LoopKind::Serial, [&](const ExprRef& t) { return tile(t * step, step); }));
+    if (g.OW > done) st.push_back(tile(intImm(done), g.OW - done));
+    return seq(st);
+  });
+}
 
-StmtRef scheduleConv(const GroupInfo& grp, ScheduleContext& ctx) {
+// The channel-vectorized direct path (f32, constant weights, vl | OC/group):
+// the weights are packed at compile time into [OC/vl][IC/g][KH][KW][vl] so the
+// vl output channels of one tap are one contiguous vector; a register tile of
+// tile_ow output columns x tile_oc such vectors accumulates over (ci, kh, kw),
+// each input value a scalar broadcast (any stride works). Padding costs no
+// per-load mask: each output row first copies the KH input rows it reads,
+// zero-padded, into a per-thread buffer (`padded_copy`); without it, rows out
+// of range are skipped by one `if` per (ci, kh), and the output row is split
+// into border columns (one at a time, an `if` per kw) and an interior range
+// whose taps are all in bounds. The stores of a finished
+// tile (bias and fused epilogue) go to NCHW addresses, strided by OH*OW.
+// A 1x1 stride-1 unpadded conv is a GEMM over (oc, ic) x (ic, pixels): its
+// pixels are re-cut into rows of `row_pixels` so tiles do not end at each
+// image row.
+//
+//   for (n, ocb, oh)                                   (parallel)
+//     xpad[ci][kh][:] = x[n, ci, ih(kh), :] zero-padded     (padded_copy)
+//     for ow0 in border | interior step tile_ow | tail | border
+//       acc[tile_ow][tile_oc][vl] = 0
+//       for ci, kh (if ih in range), kw (unrolled):
+//         acc[j][v][:] += x[n, ci, ih, iw(j)] * wp[ocb*tile_oc + v, ci, kh, kw, :]
+//       y[n, oc(v, :), oh, ow0 + j] = epilogue(acc[j][v][:] + bias[oc(v, :)])
+StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeom g) {
+  const Node& cv = *grp.anchor;
+  if (cv.output(0)->type().dtype != DType::Float32 || !cv.input(1)->isConstant()) return nullptr;
+  int64_t cinG = g.C / g.group, coutG = g.M / g.group;
+  int64_t dfltLanes = 0;
+  for (int64_t l = ctx.spec.floatLanes(); l >= 4 && !dfltLanes; l /= 2)
+    if (coutG % l == 0) dfltLanes = l;
+  if (!dfltLanes || ctx.knob(grp, "oc_vectorized", 1) == 0) return nullptr;
+  int64_t vl = ctx.knob(grp, "oc_lanes", dfltLanes);
+  if (vl < 2 || vl > 64 || coutG % vl) return nullptr;
+  int64_t nOcv = coutG / vl;  // output-channel vectors per group
+  int64_t regs = ctx.spec.vectorRegisters;
+  // Register tile: tile_ow columns x tile_oc channel vectors takes
+  // tile_ow * tile_oc accumulators + tile_oc weights + 1 broadcast registers and
+  // does tile_ow * tile_oc FMAs per tile_ow + tile_oc loads: the default
+  // maximizes that ratio within the registers (AVX-512: 6 x 4, AVX2: 6 x 2 or 4 x 3).
+  bool flatShape = g.KH == 1 && g.KW == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0;
+  int64_t owCap = flatShape ? g.OH * g.OW : g.OW;
+  int64_t bestOc = 1, bestOw = 1;
+  double bestRatio = 0;
+  for (int64_t b = 1; b <= std::min<int64_t>(8, nOcv); ++b) {
+    if (nOcv % b) continue;
+    int64_t a = std::min(owCap, (regs - b - 1) / b);
+    if (a < 1) continue;
+    double r = static_cast<double>(a * b) / static_cast<double>(a + b);
+    if (r > bestRatio + 1e-9) bestRatio = r, bestOc = b, bestOw = a;
+  }
+  int64_t tileOc = ctx.knob(grp, "tile_oc", bestOc);
+  tileOc = std::max<int64_t>(1, std::min(tileOc, nOcv));
+  while (nOcv % tileOc) --tileOc;
+  int64_t tileOw = ctx.knob(grp, "tile_ow", tileOc == bestOc ? bestOw : std::max<int64_t>(1, (regs - tileOc - 1) / tileOc));
+  tileOw = std::max<int64_t>(1, tileOw);
+
+  bool is1d = staticExtents(*cv.input(0)).size() == 3;
+  int64_t OH0 = g.OH, OW0 = g.OW;
+  bool flat = !is1d && g.KH == 1 && g.KW == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0 &&
+              g.H == g.OH && g.W == g.OW;
+  if (flat) {
+    // Default row: the divisor of P (up to 32 tiles) whose tiles waste the
+    // fewest columns, the longest such while there are 4 rows per core.
+    int64_t P = g.OH * g.OW, best = g.OW;
+    int64_t ocBlk = g.M / (vl * tileOc);
+    auto score = [&](int64_t d) {
+      int64_t eff = 100 * d / (((d + tileOw - 1) / tileOw) * tileOw);
+      bool enough = g.N * ocBlk * (P / d) >= 4 * ctx.spec.cores;
+      return std::make_tuple(enough, eff, d);
+    };
+    for (int64_t d = 1; d <= std::min<int64_t>(P, std::max<int64_t>(g.OW, 32 * tileOw)); ++d)
+      if (P % d == 0 && score(d) > score(best)) best = d;
+    int64_t rowPix = ctx.knob(grp, "row_pixels", best);
+    if (rowPix > 0 && P % rowPix == 0) {
+      g.OW = g.W = rowPix;
+      g.OH = g.H = P / rowPix;
+    } else {
+      flat = false;
+    }
+  }
+  tileOw = std::min(tileOw, g.OW);
+  bool unrollKw = ctx.knob(grp, "unroll_kw", g.KW <= 8 ? 1 : 0) != 0;
+
+  const ValueBuffer& X = ctx.buffers.at(cv.input(0));
+  int64_t KH = g.KH, KW = g.KW;
+  const ValueBuffer& Wp = ctx.packedConstant(cv.input(1), "oc" + std::to_string(vl), [&](const Tensor& w) {
+    Tensor p(DType::Float32, {g.M / vl, cinG, KH, KW, vl});
+    const float* src = w.data<float>();
+    float* dst = p.data<float>();
+    for (int64_t o = 0; o < g.M; ++o)
+      for (int64_t i = 0; i < cinG * KH * KW; ++i) dst[((o / vl) * cinG * KH * KW + i) * vl + o % vl] = src[o * cinG * KH * KW + i];
+    return p;
+  });
+  const Value* bias = cv.input(2);
+  ExprBuilder biasLoader(ctx.buffers, {});
+
+  int64_t ocTile = vl * tileOc;
+  int64_t ocBlocks = g.M / ocTile;
+  int64_t rows = g.N * ocBlocks * g.OH;
+  double flops = 2.0 * g.N * g.M * OH0 * OW0 * cinG * g.KH * g.KW;
+  LoopKind kind =
+      flops >= ctx.knob(grp, "parallel_min_flops", 1 << 16) && rows > 1 ? LoopKind::Parallel : LoopKind::Serial;
+  bool needH = g.ph > 0 || (g.OH - 1) * g.sh + (g.KH - 1) * g.dh - g.ph >= g.H;
+  bool needW = g.pw > 0 || (g.OW - 1) * g.sw + (g.KW - 1) * g.dw - g.pw >= g.W;
+  // Padded copy: per output row, the KH input rows it reads (zeros where out
+  // of range), [ci][kh][Wp] in a per-thread buffer; then no tap needs a test
+  // and the row has no border columns. Also keeps a tile's inputs within a
+  // few KB (NCHW planes a multiple of 4 KB apart conflict in L1).
+  int64_t padW = (g.OW - 1) * g.sw + (g.KW - 1) * g.dw + 1;
+  int64_t padBytes = cinG * KH * padW * 4;
+  bool padCopy = (needH || needW) &&
+                 ctx.knob(grp, "padded_copy", padBytes <= std::min<int64_t>(ctx.spec.l2Bytes / 4, 128 << 10)) != 0;
+  // Interior columns [owLo, owHi): every tap iw = ow*sw + kw*dw - pw in [0, W).
+  int64_t owLo = 0, owHi = g.OW;
+  if (needW) {
+    owLo = std::min<int64_t>(g.OW, (g.pw + g.sw - 1) / g.sw);
+    int64_t num = g.W - 1 + g.pw - (g.KW - 1) * g.dw;
+    owHi = num < 0 ? 0 : std::min<int64_t>(g.OW, num / g.sw + 1);
+    owHi = std::max(owHi, owLo);
+  }
+  if (padCopy) owLo = 0, owHi = g.OW;
+
+  auto vecLoop = [&](const std::function<StmtRef(const ExprRef&)>& f) {
+    Var l = makeVar("l");
+    return forLoop(l, intImm(0), intImm(vl), LoopKind::Vectorized, f(varRef(l)));
+  };
+  return loop("row", rows, kind, [&](const ExprRef& row) {
+    ExprRef oh = binary(BinOp::Mod, row, intImm(g.OH));
+    ExprRef rest = binary(BinOp::Div, row, intImm(g.OH));
+    ExprRef ocb = binary(BinOp::Mod, rest, intImm(ocBlocks));
+    ExprRef n = binary(BinOp::Div, rest, intImm(ocBlocks));
+    ExprRef oc0 = ocb * ocTile;
+    ExprRef cin0 = g.group == 1 ? intImm(0) : binary(BinOp::Div, oc0, intImm(coutG)) * cinG;
+    // One tile of tw columns from ow0; `border`: tw == 1 and taps may fall outside.
+    BufferRef xpad = padCopy ? makeBuffer("xpad", DType::Float32, cinG * KH * padW, MemScope::Local) : nullptr;
+    auto tile = [&](const ExprRef& ow0, int64_t tw, bool border) {
+      BufferRef acc = makeBuffer("acc", DType::Float32, tw * ocTile, MemScope::Register);
+      std::vector<StmtRef> body;
+      body.push_back(vecLoop([&](const ExprRef& l) {
+        std::vector<StmtRef> st;
+        for (int64_t k = 0; k < tw * tileOc; ++k) st.push_back(store(acc, intImm(k * vl) + l, floatImm(0)));
+        return seq(st);
+      }));
+      body.push_back(loop("ci", cinG, LoopKind::Serial, [&](const ExprRef& ci) {
+        ExprRef xc = padCopy ? ci * (KH * padW) : (n * g.C + cin0 + ci) * (g.H * g.W);
+        ExprRef wc = ((ocb * tileOc) * cinG + ci) * (KH * KW * vl);
+        return loop("kh", KH, LoopKind::Serial, [&](const ExprRef& kh) {
+          ExprRef ih = oh * g.sh + kh * g.dh - intImm(g.ph);
+          ExprRef xrow = padCopy ? xc + kh * padW : xc + ih * g.W;
+          Var kwv = makeVar("kw");
+          ExprRef kw = varRef(kwv);
+          ExprRef iw0 = ow0 * g.sw + kw * g.dw - intImm(padCopy ? 0 : g.pw);
+          StmtRef fmas = vecLoop([&](const ExprRef& l) {
+            std::vector<StmtRef> st;
+            for (int64_t j = 0; j < tw; ++j) {
+              ExprRef xv = load(padCopy ? xpad : X.buffer, xrow + iw0 + intImm(j * g.sw));
+              for (int64_t v = 0; v < tileOc; ++v) {
+                ExprRef wv = load(Wp.buffer, wc + intImm(v * cinG * KH * KW * vl) + (kh * KW + kw) * vl + l);
+                ExprRef ai = intImm((j * tileOc + v) * vl) + l;
+                st.push_back(store(acc, ai, call(Intrinsic::Fma, {xv, wv, load(acc, ai)})));
+              }
+            }
+            return seq(st);
+          });
+          if (border)
+            fmas = ifThenElse(binary(BinOp::And, binary(BinOp::GE, iw0, intImm(0)), binary(BinOp::LT, iw0, intImm(g.W))),
+                              fmas);
+          StmtRef kwLoop = forLoop(kwv, intImm(0), intImm(KW), unrollKw ? LoopKind::Unrolled : LoopKind::Serial, fmas);
+          if (!needH || padCopy) return kwLoop;
+          return ifThenElse(binary(BinOp::And, binary(BinOp::GE, ih, intImm(0)), binary(BinOp::LT, ih, intImm(g.H))),
+                            kwLoop);
+        });
+      }));
+      body.push_back(vecLoop([&](const ExprRef& l) {
+        std::vector<StmtRef> st;
+        for (int64_t j = 0; j < tw; ++j)
+          for (int64_t v = 0; v < tileOc; ++v) {
+            ExprRef val = load(acc, intImm((j * tileOc + v) * vl) + l);
+            ExprRef co = oc0 + intImm(v * vl) + l;
+            if (bias) val = val + biasLoader.load(bias, {co});
+            ExprRef ow = ow0 + intImm(j);
+            std::vector<ExprRef> oidx;
+            if (is1d) {
+              oidx = {n, co, ow};
+            } else if (flat) {
+              ExprRef p = oh * g.OW + ow;
+              oidx = {n, co, binary(BinOp::Div, p, intImm(OW0)), binary(BinOp::Mod, p, intImm(OW0))};
+            } else {
+              oidx = {n, co, oh, ow};
+            }
+            st.push_back(storeThroughEpilogue(grp, ctx, oidx, val));
+          }
+        return seq(st);
+      }));
+      return allocate(acc, seq(body));
+    };
+    std::vector<StmtRef> st;
+    if (padCopy) {
+      // xpad[ci][kh][c] = x[n, cin0 + ci, ih, c - pw], zero outside the input.
+      int64_t lanes = ctx.spec.floatLanes();
+      int64_t lo = std::min(g.pw, padW), hi = std::max(lo, std::min(padW, g.pw + g.W));
+      auto zeros = [&](const ExprRef& base, int64_t from, int64_t to) {
+        return vectorizedLoop("z", to - from, static_cast<int>(lanes),
+                              [&](const ExprRef& i) { return store(xpad, base + intImm(from) + i, floatImm(0)); });
+      };
+      st.push_back(loop("pci", cinG, LoopKind::Serial, [&](const ExprRef& ci) {
+        return loop("pkh", KH, LoopKind::Serial, [&](const ExprRef& kh) {
+          ExprRef ih = oh * g.sh + kh * g.dh - intImm(g.ph);
+          ExprRef base = (ci * KH + kh) * padW;
+          ExprRef src = ((n * g.C + cin0 + ci) * g.H + ih) * g.W - intImm(g.pw);
+          std::vector<StmtRef> in;
+          if (lo > 0) in.push_back(zeros(base, 0, lo));
+          if (hi > lo) in.push_back(vectorizedLoop("c", hi - lo, static_cast<int>(lanes), [&](const ExprRef& i) {
+            return store(xpad, base + intImm(lo) + i, load(X.buffer, src + intImm(lo) + i));
+          }));
+          if (hi < padW) in.push_back(zeros(base, hi, padW));
+          return ifThenElse(binary(BinOp::And, binary(BinOp::GE, ih, intImm(0)), binary(BinOp::LT, ih, intImm(g.H))),
+                            seq(in), zeros(base, 0, padW));
+        });
+      }));
+    }
+    if (owLo > 0) st.push_back(loop("owl", owLo, LoopKind::Serial, [&](const ExprRef& r) { return tile(r, 1, true); }));
+    int64_t nI = owHi - owLo, full = nI / tileOw, rem = nI % tileOw;
+    if (full > 0)
+      st.push_back(loop("owt", full, LoopKind::Serial,
+                        [&](const ExprRef& t) { return tile(intImm(owLo) + t * tileOw, tileOw, false); }));
+    if (rem > 0) st.push_back(tile(intImm(owLo + full * tileOw), rem, false));
+    if (owHi < g.OW)
+      st.push_back(loop("owr", g.OW - owHi, LoopKind::Serial, [&](const ExprRef& r) { return tile(intImm(owHi) + r, 1, true); }));
+    return padCopy ? allocate(xpad, seq(st)) : seq(st);
+  });
+}
+
+// The depthwise path (f32, group == C == OC): vectorized over output columns,
+// one weight broadcast per tap. Each output row (n, c, oh) first copies the KH
+// input rows it reads, zero-padded and split by column phase (col % sw), into
+// a per-thread buffer xpad[kh][phase][col / sw]; tap (kh, kw) of output
+// columns ow.. then reads xpad[kh][(kw*dw) % sw][ow + (kw*dw) / sw ..], a
+// dense vector for any stride, with no mask.
+//
+//   for (n, c, oh)                                        (parallel)
+//     xpad[kh][ph][q] = x[n, c, ih(kh), q*sw + ph - pw] or 0
+//     for ow0 in 0..OW step dw_tile_v * lanes   (+ one vector, then one partial vector)
+//       acc[v][:] = sum over kh, kw (unrolled) of xpad[kh][ph(kw)][ow0 + v*lanes + off(kw) + :] * w[c, kh, kw]
+//       y[n, c, oh, ow0 + v*lanes + :] = epilogue(acc[v][:] + bias[c])
+StmtRef scheduleConvDepthwise(const GroupInfo& grp, ScheduleContext& ctx, const ConvGeom& g) {
+  const Node& cv = *grp.anchor;
+  if (cv.output(0)->type().dtype != DType::Float32 || g.group != g.C || g.M != g.C || g.C == 1) return nullptr;
+  if (ctx.knob(grp, "depthwise_direct", 1) == 0) return nullptr;
+  int64_t lanes = std::max<int64_t>(1, ctx.knob(grp, "vector_lanes", ctx.spec.floatLanes()));
+  // Accumulators plus the loaded vector and the weight: half the registers
+  // leaves room for the loads of the next taps.
+  int64_t tileV = std::max<int64_t>(1, ctx.knob(grp, "dw_tile_v", std::max(1, ctx.spec.vectorRegisters / 4)));
+  bool is1d = staticExtents(*cv.input(0)).size() == 3;
+  int64_t KH = g.KH, KW = g.KW, sw = g.sw;
+  int64_t padW = (g.OW - 1) * g.sw + (g.KW - 1) * g.dw + 1;
+  int64_t Q = (padW + sw - 1) / sw;  // columns per phase
+  const ValueBuffer& X = ctx.buffers.at(cv.input(0));
+  const ValueBuffer& Wt = ctx.buffers.at(cv.input(1));
+  const Value* bias = cv.input(2);
+  ExprBuilder biasLoader(ctx.buffers, {});
+  int64_t rows = g.N * g.C * g.OH;
+  double flops = 2.0 * g.N * g.M * g.OH * g.OW * g.KH * g.KW;
+  LoopKind kind =
+      flops >= ctx.knob(grp, "parallel_min_flops", 1 << 16) && rows > 1 ? LoopKind::Parallel : LoopKind::Serial;
+  return loop("row", rows, kind, [&](const ExprRef& row) {
+    ExprRef oh = binary(BinOp::Mod, row, intImm(g.OH));
+    ExprRef nc = binary(BinOp::Div, row, intImm(g.OH));
+    ExprRef c = binary(BinOp::Mod, nc, intImm(g.C));
+    BufferRef xpad = makeBuffer("xpad", DType::Float32, KH * sw * Q, MemScope::Local);
+    std::vector<StmtRef> st;
+    // The copy: for each (kh, phase), q in [0, Q): column q*sw + ph, input iw = col - pw.
+    for (int64_t kh = 0; kh < KH; ++kh) {
+      ExprRef ih = oh * g.sh + intImm(kh * g.dh - g.ph);
+      ExprRef inH = binary(BinOp::And, binary(BinOp::GE, ih, intImm(0)), binary(BinOp::LT, ih, intImm(g.H)));
+      ExprRef src = (nc * g.H + ih) * g.W;
+      std::vector<StmtRef> in, out;
+      for (int64_t ph = 0; ph < sw; ++ph) {
+        int64_t base = (kh * sw + ph) * Q;
+        // q with 0 <= q*sw + ph - pw < W: [qlo, qhi).
+        int64_t qlo = std::min<int64_t>(Q, std::max<int64_t>(0, (g.pw - ph + sw - 1) / sw));
+        int64_t qhi = std::max<int64_t>(qlo, std::min<int64_t>(Q, (g.W + g.pw - ph + sw - 1) / sw));
+        auto zeros = [&](int64_t from, int64_t to) {
+          return vectorizedLoop("z", to - from, static_cast<int>(lanes),
+                                [&](const ExprRef& i) { return store(xpad, intImm(base + from) + i, floatImm(0)); });
+        };
+        if (qlo > 0) in.push_back(zeros(0, qlo));
+        if (qhi > qlo)
+          in.push_back(vectorizedLoop("q", qhi - qlo, static_cast<int>(lanes), [&](const ExprRef& i) {
+            ExprRef iw = (intImm(qlo) + i) * sw + intImm(ph - g.pw);
+            return store(xpad, intImm(base + qlo) + i, load(X.buffer, src + iw));
+          }));
+        if (qhi < Q) in.push_back(zeros(qhi, Q));
+        out.push_back(zeros(0, Q));
+      }
+      st.push_back(g.ph > 0 || (g.OH - 1) * g.sh + (KH - 1) * g.dh - g.ph >= g.H ? ifThenElse(inH, seq(in), seq(out))
+                                                                                 : seq(in));
+    }
+    // One tile of nv vectors of ln lanes from column ow0.
+    auto tile = [&](const ExprRef& ow0, int64_t nv, int64_t ln) {
+      BufferRef acc = makeBuffer("acc", DType::Float32, nv * ln, MemScope::Register);
+      auto vec = [&](const std::function<StmtRef(const ExprRef&)>& f) {
+        if (ln == 1) return f(intImm(0));
+        Var l = makeVar("l");
+        return forLoop(l, intImm(0), intImm(ln), LoopKind::Vectorized, f(varRef(l)));
+      };
+      std::vector<StmtRef> body;
+      body.push_back(vec([&](const ExprRef& l) {
+        std::vector<StmtRef> s;
+        for (int64_t v = 0; v < nv; ++v) s.push_back(store(acc, intImm(v * ln) + l, floatImm(0)));
+        return seq(s);
+      }));
+      body.push_back(vec([&](const ExprRef& l) {
+        std::vector<StmtRef> s;
+        for (int64_t kh = 0; kh < KH; ++kh)
+          for (int64_t kw = 0; kw < KW; ++kw) {
+            int64_t ph = (kw * g.dw) % sw, off = (kw * g.dw) / sw;
+            ExprRef wv = load(Wt.buffer, c * (KH * KW) + intImm(kh * KW + kw));
+            for (int64_t v = 0; v < nv; ++v) {
+              ExprRef xv = load(xpad, intImm((kh * sw + ph) * Q + off + v * ln) + ow0 + l);
+              ExprRef ai = intImm(v * ln) + l;
+              s.push_back(store(acc, ai, call(Intrinsic::Fma, {xv, wv, load(acc, ai)})));
+            }
+          }
+        return seq(s);
+      }));
+      body.push_back(vec([&](const ExprRef& l) {
+        std::vector<StmtRef> s;
+        for (int64_t v = 0; v < nv; ++v) {
+          ExprRef val = load(acc, intImm(v * ln) + l);
+          if (bias) val = val + biasLoader.load(bias, {c});
+          ExprRef ow = ow0 + intImm(v * ln) + l;
+          ExprRef n = binary(BinOp::Div, nc, intImm(g.C));
+          std::vector<ExprRef> oidx = is1d ? std::vector<ExprRef>{n, c, ow} : std::vector<ExprRef>{n, c, oh, ow};
+          s.push_back(storeThroughEpilogue(grp, ctx, oidx, val));
+        }
+        return seq(s);
+      }));
+      return allocate(acc, seq(body));
+    };
+    int64_t step = tileV * lanes, full = g.OW / step, done = full * step;
+    if (full > 0)
+      st.push_back(loop("owt", full, LoopKind::Serial, [&](const ExprRef& t) { return tile(t * step, tileV, lanes); }));
+    if (g.OW - done >= lanes) {
+      int64_t nv = (g.OW - done) / lanes;
+      st.push_back(tile(intImm(done), nv, lanes));
+      done += nv * lanes;
+    }
+    if (g.OW > done) st.push_back(tile(intImm(done), 1, g.OW - done));
+    return allocate(xpad, seq(st));
+  });
+}
+
+// The general path (any shape, f32/f64): output columns vectorized, masked loads.
+StmtRef scheduleConvColumns(const GroupInfo& grp, ScheduleContext& ctx, const ConvGeom& g) {
   const Node& cv = *grp.anchor;
   DType dt = cv.output(0)->type().dtype;
-  if (dt != DType::Float32 && dt != DType::Float64)
-    unsupported(cv.describe(), ": Conv of ", dtypeName(dt), " has no CPU schedule");
   Type t = scalarType(dt);
-  ConvGeom g = geomOf(cv);
   int64_t cinG = g.C / g.group, coutG = g.M / g.group;
   int lanes = static_cast<int>(ctx.knob(grp, "vector_lanes", dt == DType::Float64 ? ctx.spec.floatLanes() / 2
                                                                                    : ctx.spec.floatLanes()));
@@ -141,6 +614,20 @@ StmtRef scheduleConv(const GroupInfo& grp, ScheduleContext& ctx) {
       st.push_back(loop("owr", g.OW - done, LoopKind::Serial, [&](const ExprRef& r) { return tile(intImm(done) + r, 1); }));
     return seq(st);
   });
+}
+
+}  // namespace
+
+StmtRef scheduleConv(const GroupInfo& grp, ScheduleContext& ctx) {
+  const Node& cv = *grp.anchor;
+  DType dt = cv.output(0)->type().dtype;
+  if (dt != DType::Float32 && dt != DType::Float64)
+    unsupported(cv.describe(), ": Conv of ", dtypeName(dt), " has no CPU schedule");
+  ConvGeom g = geomOf(cv);
+  if (StmtRef s = scheduleConvPixels(grp, ctx, g)) return s;
+  if (StmtRef s = scheduleConvChannels(grp, ctx, g)) return s;
+  if (StmtRef s = scheduleConvDepthwise(grp, ctx, g)) return s;
+  return scheduleConvColumns(grp, ctx, g);
 }
 
 }  // namespace dlc::cpu
