@@ -8,6 +8,7 @@ usage: check_cpu_ops.py --dlc PATH --work DIR [--filter SUBSTRING] [--target x86
 Exit code 0 when every case matches (rtol 1e-4, atol 1e-5), 1 otherwise.
 """
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -24,10 +25,11 @@ def rand(*shape):
 
 
 class Case:
-    def __init__(self, name, nodes, inputs, outputs, inits=None, opset=17):
+    def __init__(self, name, nodes, inputs, outputs, inits=None, opset=17, knobs=None):
         self.name, self.nodes, self.inputs, self.outputs = name, nodes, inputs, outputs
         self.inits = inits or {}
         self.opset = opset
+        self.knobs = knobs  # explicit schedule knobs (--schedule-config), or None for the defaults
 
     def model(self):
         ins = [helper.make_tensor_value_info(n, TensorProto.FLOAT if a.dtype == np.float32 else TensorProto.INT64,
@@ -40,7 +42,8 @@ class Case:
         return m
 
 
-def conv_case(name, x, cout, k, stride=1, pad=0, group=1, dil=1, bias=True, act=None, residual=False):
+def conv_case(name, x, cout, k, stride=1, pad=0, group=1, dil=1, bias=True, act=None, residual=False, knobs=None,
+              residual_shape=None):
     cin = x[1]
     nodes = []
     inits = {"w": rand(cout, cin // group, k, k) * 0.3}
@@ -52,15 +55,15 @@ def conv_case(name, x, cout, k, stride=1, pad=0, group=1, dil=1, bias=True, act=
                                   pads=[pad] * 4, group=group, dilations=[dil, dil]))
     last = "c"
     if residual:
-        inits["r"] = rand(1, cout, (x[2] + 2 * pad - dil * (k - 1) - 1) // stride + 1,
-                          (x[3] + 2 * pad - dil * (k - 1) - 1) // stride + 1)
+        inits["r"] = rand(*(residual_shape or (1, cout, (x[2] + 2 * pad - dil * (k - 1) - 1) // stride + 1,
+                                               (x[3] + 2 * pad - dil * (k - 1) - 1) // stride + 1)))
         nodes.append(helper.make_node("Add", [last, "r"], ["a"]))
         last = "a"
     if act:
         nodes.append(helper.make_node(act, [last], ["y"]))
     else:
         nodes.append(helper.make_node("Identity", [last], ["y"]))
-    return Case(name, nodes, {"x": rand(*x)}, ["y"], inits)
+    return Case(name, nodes, {"x": rand(*x)}, ["y"], inits, knobs=knobs)
 
 
 def cases():
@@ -81,6 +84,25 @@ def cases():
         conv_case("conv_grouped_oc8", (1, 16, 9, 11), 32, 3, pad=1, group=4, act="Relu"),
         conv_case("conv5x5_dilated_oc16_pad1", (1, 4, 12, 12), 16, 5, pad=1, dil=2),
         conv_case("conv3x3_oc16_tiny", (1, 3, 2, 3), 16, 3, pad=2),
+        # channel path with K blocks (partial sums between blocks), row groups
+        # and balanced tiles, by default and with explicit knobs
+        conv_case("conv3x3_c64_kblocks_residual", (1, 64, 7, 7), 32, 3, pad=1, residual=True, act="Relu"),
+        conv_case("conv3x3_kblocks_rows_knobs", (2, 24, 9, 11), 32, 3, pad=1, residual=True, act="Relu",
+                  knobs={"tile_c": 5, "tile_rows": 3, "tile_ow": 4}),
+        conv_case("conv3x3_s2_kblocks_nopad_knobs", (1, 12, 13, 15), 16, 3, stride=2,
+                  knobs={"tile_c": 4, "tile_rows": 2, "padded_copy": 0, "balanced_tiles": 0}),
+        conv_case("conv3x3_kblocks_border_knobs", (1, 16, 8, 10), 16, 3, pad=1, act="Relu",
+                  knobs={"tile_c": 4, "tile_rows": 4, "padded_copy": 0, "tile_ow": 3}),
+        conv_case("conv1x1_flat_kblocks", (1, 96, 14, 14), 64, 1, residual=True, act="Relu",
+                  knobs={"tile_c": 32, "tile_rows": 2}),
+        # pixel path over flat rows (1x1 convs), with broadcast epilogue operands
+        conv_case("conv1x1_pixels_flat_residual", (1, 16, 12, 20), 24, 1, residual=True, act="Relu",
+                  knobs={"pixel_gemm": 1, "row_pixels": 48}),
+        conv_case("conv1x1_pixels_flat_chan_bcast", (1, 16, 12, 20), 24, 1, residual=True,
+                  residual_shape=(1, 24, 1, 1), knobs={"pixel_gemm": 1, "row_pixels": 80}),
+        conv_case("conv1x1_pixels_row_bcast_not_flat", (1, 16, 12, 20), 24, 1, residual=True,
+                  residual_shape=(1, 1, 1, 20), knobs={"pixel_gemm": 1, "row_pixels": 48}),
+        conv_case("conv1x1_pixels_default_56", (1, 64, 16, 28), 64, 1, residual=True, act="Relu"),
         # Depthwise path (group == C == OC), strides and row tiles.
         conv_case("conv_depthwise_s2_relu_wide", (2, 5, 9, 75), 5, 3, stride=2, pad=1, group=5, act="Relu"),
         conv_case("conv_depthwise_wide_residual", (1, 3, 6, 150), 3, 3, pad=1, group=3, residual=True),
@@ -364,8 +386,13 @@ def main():
         so = ort.SessionOptions()
         so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
         expected = ort.InferenceSession(path, so, providers=["CPUExecutionProvider"]).run(None, c.inputs)
-        proc = subprocess.run([args.dlc, "run", path, f"--target={args.target}", "--inputs", inputs, "-o", out],
-                              capture_output=True, text=True)
+        cmd = [args.dlc, "run", path, f"--target={args.target}", "--inputs", inputs, "-o", out]
+        if c.knobs:
+            cfg = os.path.join(args.work, c.name + ".knobs.json")
+            with open(cfg, "w") as f:
+                json.dump(c.knobs, f)
+            cmd.append(f"--schedule-config={cfg}")
+        proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
             print(f"FAIL {c.name}: dlc exited {proc.returncode}: {proc.stderr.strip()}")
             failed += 1

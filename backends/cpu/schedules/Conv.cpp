@@ -18,6 +18,7 @@
 //       for ci, kh, kw: acc[c][v] += x[n, ci, ih, iw(v)] * w[co+c, ci, kh, kw]
 //       y[n, co+c, oh, ow0+v] = epilogue(acc[c][v] + bias[co+c])
 #include "../Schedules.h"
+#include <algorithm>
 #include <tuple>
 
 #include "dlc/support/Error.h"
@@ -71,6 +72,47 @@ ConvGeom geomOf(const Node& n) {
 //       acc[tile_m][cols] = 0
 //       for ci: acc[m][:] += w[oc0 + m, ci] * x[n, ci, oh, ow0 + :]
 //       y[n, oc0 + m, oh, ow0 + :] = epilogue(acc[m][:] + bias[oc0 + m])
+// Whether the group's epilogue reads every operand either at the full (H, W)
+// of the output or constant over both, so a 2-D output's pixels can be
+// addressed as one flat run: index {n, c, 0, p} linearizes to the same address
+// as {n, c, p / W, p % W}, and so does every operand's broadcast index.
+bool pixelsFlattenable(const GroupInfo& grp, const std::vector<int64_t>& out) {
+  if (out.size() != 4) return false;
+  std::vector<const Value*> inside;
+  for (const Node* n : grp.nodes)
+    for (size_t i = 0; i < n->numOutputs(); ++i) inside.push_back(n->output(i));
+  for (const Node* n : grp.nodes) {
+    if (n == grp.anchor) continue;
+    for (size_t i = 0; i < n->numInputs(); ++i) {
+      const Value* v = n->input(i);
+      if (!v || std::find(inside.begin(), inside.end(), v) != inside.end()) continue;
+      std::vector<int64_t> e = staticExtents(*v);
+      int64_t h = e.size() >= 2 ? e[e.size() - 2] : 1, w = e.empty() ? 1 : e.back();
+      if (e.size() >= 2 && e.size() < 4 && h != 1) return false;  // would align with C, not H
+      bool constant = h == 1 && w == 1, full = h == out[2] && w == out[3];
+      if (!constant && !full) return false;
+    }
+  }
+  return true;
+}
+
+// The pixel path for 1x1 stride-1 unpadded convs (f32), a GEMM over
+// (oc, ic) x (ic, pixels) in NCHW: vectorized over output pixels, so input
+// loads, stores and the epilogue's loads are all dense; a register tile of
+// tile_m output channels (weights broadcast) x tile_nv pixel vectors (the
+// last vector of a row may be partial). A 2-D output whose epilogue allows it
+// runs over its pixels as one flat run, re-cut into rows of `row_pixels` (a
+// multiple of the vector width when one divides OH*OW), so vectors do not end
+// at each image row. It beats the channel path when the channel path's
+// strided stores outweigh the lanes a partial vector wastes: the default
+// (`pixel_gemm`) compares the two, by FMAs per stored vector (IC / 2 cycles)
+// and a strided store (lanes cycles).
+//
+//   for (n, ocb, row)                                  (parallel)
+//     for p0 in 0..row_pixels step tile_nv * lanes
+//       acc[tile_m][cols] = 0
+//       for ci: for m: w = w[oc0 + m, ci]; acc[m][:] += w * x[n, ci, row, p0 + :]
+//       y[n, oc0 + m, row, p0 + :] = epilogue(acc[m][:] + bias[oc0 + m])
 StmtRef scheduleConvPixels(const GroupInfo& grp, ScheduleContext& ctx, const ConvGeom& g) {
   const Node& cv = *grp.anchor;
   if (cv.output(0)->type().dtype != DType::Float32) return nullptr;
@@ -78,12 +120,32 @@ StmtRef scheduleConvPixels(const GroupInfo& grp, ScheduleContext& ctx, const Con
     return nullptr;
   int64_t cinG = g.C / g.group, coutG = g.M / g.group;
   int64_t lanes = ctx.spec.floatLanes();
-  int64_t nvRow = (g.OW + lanes - 1) / lanes;
-  double e = static_cast<double>(g.OW) / static_cast<double>(nvRow * lanes);  // lanes used
-  bool dflt = e * (cinG / 2.0 + lanes) > cinG / 2.0 && g.OW >= 4;
+  bool is1d = staticExtents(*cv.input(0)).size() == 3;
+  // Flat rows: the longest divisor of OH*OW up to 16 vectors that is a
+  // multiple of the vector width, else the one wasting the fewest lanes; so a
+  // tile's inputs stay in L1 and the weights of an oc block serve many tiles.
+  int64_t P = g.OH * g.OW, rowDefault = g.OW;
+  bool flatOk = !is1d && pixelsFlattenable(grp, staticExtents(*cv.output(0)));
+  if (flatOk) {
+    auto score = [&](int64_t d) {
+      int64_t eff = 100 * d / (((d + lanes - 1) / lanes) * lanes);
+      return std::make_tuple(eff, d <= 16 * lanes ? d : -d);
+    };
+    for (int64_t d = 1; d <= P; ++d)
+      if (P % d == 0 && score(d) > score(rowDefault)) rowDefault = d;
+  }
+  int64_t rowPix = flatOk ? ctx.knob(grp, "row_pixels", rowDefault) : g.OW;
+  if (rowPix <= 0 || P % rowPix) rowPix = g.OW;
+  bool flat = flatOk && rowPix != g.OW;
+  int64_t OW = flat ? rowPix : g.OW, OH = flat ? P / rowPix : g.OH;
+  int64_t nvRow = (OW + lanes - 1) / lanes;
+  double e = static_cast<double>(OW) / static_cast<double>(nvRow * lanes);  // lanes used
+  // Default: per image row, when the channel path's strided stores cost more
+  // than the lanes wasted; flat, when a tile's inputs (IC x 6 vectors) fit in L1.
+  bool dflt = flat ? cinG * 6 * lanes * 4 <= ctx.spec.l1Bytes : e * (cinG / 2.0 + lanes) > cinG / 2.0 && OW >= 4;
   if (ctx.knob(grp, "pixel_gemm", dflt ? 1 : 0) == 0) return nullptr;
   lanes = std::max<int64_t>(1, ctx.knob(grp, "pixel_lanes", lanes));
-  nvRow = (g.OW + lanes - 1) / lanes;
+  nvRow = (OW + lanes - 1) / lanes;
   int64_t regs = ctx.spec.vectorRegisters;
   // tile_m * tile_nv accumulators + tile_nv input vectors + one broadcast.
   int64_t bestM = 1, bestNv = 1;
@@ -98,19 +160,18 @@ StmtRef scheduleConvPixels(const GroupInfo& grp, ScheduleContext& ctx, const Con
   int64_t tileM = std::max<int64_t>(1, ctx.knob(grp, "tile_m", bestM));
   while (coutG % tileM) --tileM;
   int64_t tileNv = std::max<int64_t>(1, ctx.knob(grp, "tile_nv", bestNv));
-  bool is1d = staticExtents(*cv.input(0)).size() == 3;
   const ValueBuffer& X = ctx.buffers.at(cv.input(0));
   const ValueBuffer& Wt = ctx.buffers.at(cv.input(1));
   const Value* bias = cv.input(2);
   ExprBuilder biasLoader(ctx.buffers, {});
   int64_t ocBlocks = g.M / tileM;
-  int64_t rows = g.N * ocBlocks * g.OH;
+  int64_t rows = g.N * ocBlocks * OH;
   double flops = 2.0 * g.N * g.M * g.OH * g.OW * cinG;
   LoopKind kind =
       flops >= ctx.knob(grp, "parallel_min_flops", 1 << 16) && rows > 1 ? LoopKind::Parallel : LoopKind::Serial;
   return loop("row", rows, kind, [&](const ExprRef& row) {
-    ExprRef oh = binary(BinOp::Mod, row, intImm(g.OH));
-    ExprRef rest = binary(BinOp::Div, row, intImm(g.OH));
+    ExprRef oh = binary(BinOp::Mod, row, intImm(OH));
+    ExprRef rest = binary(BinOp::Div, row, intImm(OH));
     ExprRef ocb = binary(BinOp::Mod, rest, intImm(ocBlocks));
     ExprRef n = binary(BinOp::Div, rest, intImm(ocBlocks));
     ExprRef oc0 = ocb * tileM;
@@ -119,59 +180,71 @@ StmtRef scheduleConvPixels(const GroupInfo& grp, ScheduleContext& ctx, const Con
     auto tile = [&](const ExprRef& ow0, int64_t cols) {
       int64_t nfull = cols / lanes, part = cols % lanes;
       BufferRef acc = makeBuffer("acc", DType::Float32, tileM * cols, MemScope::Register);
-      // f(l, k, width): statements for vector k (offset k * lanes) of `width` lanes.
-      auto forVectors = [&](const std::function<StmtRef(const ExprRef&, int64_t)>& f) {
+      // Vectors [k0, k1) of width `width`: body(l, k) for each, in one vectorized loop.
+      auto vectors = [&](int64_t width, int64_t k0, int64_t k1,
+                         const std::function<StmtRef(const ExprRef& l, const std::vector<int64_t>& ks)>& f) {
+        std::vector<int64_t> ks;
+        for (int64_t k = k0; k < k1; ++k) ks.push_back(k);
+        if (width == 1) return f(intImm(0), ks);
+        Var l = makeVar("l");
+        return forLoop(l, intImm(0), intImm(width), LoopKind::Vectorized, f(varRef(l), ks));
+      };
+      auto allVectors = [&](const std::function<StmtRef(const ExprRef& l, const std::vector<int64_t>& ks)>& f) {
         std::vector<StmtRef> st;
-        auto group = [&](int64_t width, int64_t k0, int64_t k1) {
-          auto body = [&](const ExprRef& l) {
-            std::vector<StmtRef> s;
-            for (int64_t k = k0; k < k1; ++k) s.push_back(f(intImm(k * lanes) + l, width));
-            return seq(s);
-          };
-          if (width == 1) return body(intImm(0));
-          Var l = makeVar("l");
-          return forLoop(l, intImm(0), intImm(width), LoopKind::Vectorized, body(varRef(l)));
-        };
-        if (nfull > 0) st.push_back(group(lanes, 0, nfull));
-        if (part > 0) st.push_back(group(part, nfull, nfull + 1));
+        if (nfull > 0) st.push_back(vectors(lanes, 0, nfull, f));
+        if (part > 0) st.push_back(vectors(part, nfull, nfull + 1, f));
         return seq(st);
       };
       std::vector<StmtRef> body;
-      body.push_back(forVectors([&](const ExprRef& col, int64_t) {
+      body.push_back(allVectors([&](const ExprRef& l, const std::vector<int64_t>& ks) {
         std::vector<StmtRef> s;
-        for (int64_t m = 0; m < tileM; ++m) s.push_back(store(acc, intImm(m * cols) + col, floatImm(0)));
+        for (int64_t m = 0; m < tileM; ++m)
+          for (int64_t k : ks) s.push_back(store(acc, intImm(m * cols + k * lanes) + l, floatImm(0)));
         return seq(s);
       }));
       body.push_back(loop("ci", cinG, LoopKind::Serial, [&](const ExprRef& ci) {
-        ExprRef xrow = ((n * g.C + cin0 + ci) * g.H + oh) * g.W + ow0;
-        return forVectors([&](const ExprRef& col, int64_t) {
+        ExprRef xrow = ((n * g.C + cin0 + ci) * OH + oh) * OW + ow0;
+        // Per weight (m outer), all the tile's input vectors (loaded once):
+        // tile_m * tile_nv accumulators, tile_nv inputs and one broadcast live.
+        return allVectors([&](const ExprRef& l, const std::vector<int64_t>& ks) {
           std::vector<StmtRef> s;
-          ExprRef xv = load(X.buffer, xrow + col);
           for (int64_t m = 0; m < tileM; ++m) {
             ExprRef wv = load(Wt.buffer, (oc0 + intImm(m)) * cinG + ci);
-            ExprRef ai = intImm(m * cols) + col;
-            s.push_back(store(acc, ai, call(Intrinsic::Fma, {xv, wv, load(acc, ai)})));
+            for (int64_t k : ks) {
+              ExprRef xv = load(X.buffer, xrow + intImm(k * lanes) + l);
+              ExprRef ai = intImm(m * cols + k * lanes) + l;
+              s.push_back(store(acc, ai, call(Intrinsic::Fma, {xv, wv, load(acc, ai)})));
+            }
           }
           return seq(s);
         });
       }));
-      body.push_back(forVectors([&](const ExprRef& col, int64_t) {
+      body.push_back(allVectors([&](const ExprRef& l, const std::vector<int64_t>& ks) {
         std::vector<StmtRef> s;
-        for (int64_t m = 0; m < tileM; ++m) {
-          ExprRef val = load(acc, intImm(m * cols) + col);
-          ExprRef co = oc0 + intImm(m);
-          if (bias) val = val + biasLoader.load(bias, {co});
-          ExprRef ow = ow0 + col;
-          s.push_back(storeThroughEpilogue(grp, ctx, is1d ? std::vector<ExprRef>{n, co, ow} : std::vector<ExprRef>{n, co, oh, ow}, val));
-        }
+        for (int64_t m = 0; m < tileM; ++m)
+          for (int64_t k : ks) {
+            ExprRef col = intImm(k * lanes) + l;
+            ExprRef val = load(acc, intImm(m * cols) + col);
+            ExprRef co = oc0 + intImm(m);
+            if (bias) val = val + biasLoader.load(bias, {co});
+            ExprRef ow = ow0 + col;
+            std::vector<ExprRef> oidx;
+            if (is1d)
+              oidx = {n, co, ow};
+            else if (flat)
+              oidx = {n, co, intImm(0), oh * OW + ow};
+            else
+              oidx = {n, co, oh, ow};
+            s.push_back(storeThroughEpilogue(grp, ctx, oidx, val));
+          }
         return seq(s);
       }));
       return allocate(acc, seq(body));
     };
-    int64_t step = tileNv * lanes, full = g.OW / step, done = full * step;
+    int64_t step = tileNv * lanes, full = OW / step, done = full * step;
     std::vector<StmtRef> st;
     if (full > 0) st.push_back(loop("owt", full, LoopKind::Serial, [&](const ExprRef& t) { return tile(t * step, step); }));
-    if (g.OW > done) st.push_back(tile(intImm(done), g.OW - done));
+    if (OW > done) st.push_back(tile(intImm(done), OW - done));
     return seq(st);
   });
 }
@@ -273,18 +346,47 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
 
   int64_t ocTile = vl * tileOc;
   int64_t ocBlocks = g.M / ocTile;
-  int64_t rows = g.N * ocBlocks * g.OH;
   double flops = 2.0 * g.N * g.M * OH0 * OW0 * cinG * g.KH * g.KW;
-  LoopKind kind =
-      flops >= ctx.knob(grp, "parallel_min_flops", 1 << 16) && rows > 1 ? LoopKind::Parallel : LoopKind::Serial;
   bool needH = g.ph > 0 || (g.OH - 1) * g.sh + (g.KH - 1) * g.dh - g.ph >= g.H;
   bool needW = g.pw > 0 || (g.OW - 1) * g.sw + (g.KW - 1) * g.dw - g.pw >= g.W;
-  // Padded copy: per output row, the KH input rows it reads (zeros where out
-  // of range), [ci][kh][Wp] in a per-thread buffer; then no tap needs a test
-  // and the row has no border columns. Also keeps a tile's inputs within a
-  // few KB (NCHW planes a multiple of 4 KB apart conflict in L1).
+  // K blocks: tile_c input channels per block, so the block's weights
+  // (tile_oc * tile_c * KH * KW vectors) stay in half of L1 while the tiles of
+  // tile_rows output rows sweep over them; with several blocks the partial
+  // sums live in a per-thread [tile_rows][OW][oc tile] buffer between blocks.
+  int64_t wBytesPerC = tileOc * KH * KW * vl * 4;
+  int64_t cbDefault = cinG;
+  if (cinG * wBytesPerC > ctx.spec.l1Bytes / 2) {
+    cbDefault = 1;
+    for (int64_t d = 1; d <= cinG; ++d)
+      if (cinG % d == 0 && d * wBytesPerC <= ctx.spec.l1Bytes / 2) cbDefault = d;
+  }
+  int64_t cb = std::max<int64_t>(1, std::min(ctx.knob(grp, "tile_c", cbDefault), cinG));
+  while (cinG % cb) --cb;
+  int64_t nKb = cinG / cb;
+  // Rows per work item: with K blocks, the fewest (a divisor of OH) whose
+  // tiles reuse each weight block 8 times, while there are 4 items per core
+  // and the partial sums fit in 64 KB.
+  int64_t tilesPerRow = (g.OW + tileOw - 1) / tileOw;
+  int64_t rDefault = 1;
+  if (nKb > 1)
+    for (int64_t r = 1; r <= g.OH; ++r) {
+      if (g.OH % r) continue;
+      if (r > 1 && (g.N * ocBlocks * (g.OH / r) < 4 * ctx.spec.cores || r * g.OW * ocTile * 4 > (64 << 10))) break;
+      rDefault = r;
+      if (r * tilesPerRow >= 8) break;
+    }
+  int64_t R = std::max<int64_t>(1, std::min(ctx.knob(grp, "tile_rows", rDefault), g.OH));
+  while (g.OH % R) --R;
+  int64_t nRg = g.OH / R;
+  int64_t units = g.N * ocBlocks * nRg;
+  LoopKind kind =
+      flops >= ctx.knob(grp, "parallel_min_flops", 1 << 16) && units > 1 ? LoopKind::Parallel : LoopKind::Serial;
+  // Padded copy: per output row and K block, the KH input rows it reads (zeros
+  // where out of range), [ci][kh][Wp] in a per-thread buffer; then no tap needs
+  // a test and the row has no border columns. Also keeps a tile's inputs within
+  // a few KB (NCHW planes a multiple of 4 KB apart conflict in L1).
   int64_t padW = (g.OW - 1) * g.sw + (g.KW - 1) * g.dw + 1;
-  int64_t padBytes = cinG * KH * padW * 4;
+  int64_t padBytes = cb * KH * padW * 4;
   bool padCopy = (needH || needW) &&
                  ctx.knob(grp, "padded_copy", padBytes <= std::min<int64_t>(ctx.spec.l2Bytes / 4, 128 << 10)) != 0;
   // Interior columns [owLo, owHi): every tap iw = ow*sw + kw*dw - pw in [0, W).
@@ -296,115 +398,171 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
     owHi = std::max(owHi, owLo);
   }
   if (padCopy) owLo = 0, owHi = g.OW;
+  // Balanced tiles: the interior cut into ceil(n / tile_ow) tiles of nearly
+  // equal width rather than full tiles and a narrow tail, whose few
+  // accumulators cannot hide the FMA latency.
+  bool balanced = ctx.knob(grp, "balanced_tiles", 1) != 0;
 
   auto vecLoop = [&](const std::function<StmtRef(const ExprRef&)>& f) {
     Var l = makeVar("l");
     return forLoop(l, intImm(0), intImm(vl), LoopKind::Vectorized, f(varRef(l)));
   };
-  return loop("row", rows, kind, [&](const ExprRef& row) {
-    ExprRef oh = binary(BinOp::Mod, row, intImm(g.OH));
-    ExprRef rest = binary(BinOp::Div, row, intImm(g.OH));
+  return loop("unit", units, kind, [&](const ExprRef& unit) {
+    ExprRef rg = binary(BinOp::Mod, unit, intImm(nRg));
+    ExprRef rest = binary(BinOp::Div, unit, intImm(nRg));
     ExprRef ocb = binary(BinOp::Mod, rest, intImm(ocBlocks));
     ExprRef n = binary(BinOp::Div, rest, intImm(ocBlocks));
     ExprRef oc0 = ocb * ocTile;
     ExprRef cin0 = g.group == 1 ? intImm(0) : binary(BinOp::Div, oc0, intImm(coutG)) * cinG;
-    // One tile of tw columns from ow0; `border`: tw == 1 and taps may fall outside.
-    BufferRef xpad = padCopy ? makeBuffer("xpad", DType::Float32, cinG * KH * padW, MemScope::Local) : nullptr;
-    auto tile = [&](const ExprRef& ow0, int64_t tw, bool border) {
-      BufferRef acc = makeBuffer("acc", DType::Float32, tw * ocTile, MemScope::Register);
-      std::vector<StmtRef> body;
-      body.push_back(vecLoop([&](const ExprRef& l) {
-        std::vector<StmtRef> st;
-        for (int64_t k = 0; k < tw * tileOc; ++k) st.push_back(store(acc, intImm(k * vl) + l, floatImm(0)));
-        return seq(st);
-      }));
-      body.push_back(loop("ci", cinG, LoopKind::Serial, [&](const ExprRef& ci) {
-        ExprRef xc = padCopy ? ci * (KH * padW) : (n * g.C + cin0 + ci) * (g.H * g.W);
-        ExprRef wc = ((ocb * tileOc) * cinG + ci) * (KH * KW * vl);
-        return loop("kh", KH, LoopKind::Serial, [&](const ExprRef& kh) {
-          ExprRef ih = oh * g.sh + kh * g.dh - intImm(g.ph);
-          ExprRef xrow = padCopy ? xc + kh * padW : xc + ih * g.W;
-          Var kwv = makeVar("kw");
-          ExprRef kw = varRef(kwv);
-          ExprRef iw0 = ow0 * g.sw + kw * g.dw - intImm(padCopy ? 0 : g.pw);
-          StmtRef fmas = vecLoop([&](const ExprRef& l) {
+    BufferRef xpad = padCopy ? makeBuffer("xpad", DType::Float32, cb * KH * padW, MemScope::Local) : nullptr;
+    BufferRef part = nKb > 1 ? makeBuffer("part", DType::Float32, R * g.OW * ocTile, MemScope::Local) : nullptr;
+    auto perBlock = [&](const ExprRef& kb) {
+      ExprRef c0 = kb * cb;  // first input channel of the block, within the group
+      ExprRef first = binary(BinOp::EQ, kb, intImm(0)), last = binary(BinOp::EQ, kb, intImm(nKb - 1));
+      return loop("r", R, LoopKind::Serial, [&](const ExprRef& r) {
+        ExprRef oh = rg * R + r;
+        // One tile of tw columns from ow0; `border`: tw == 1 and taps may fall outside.
+        auto tile = [&](const ExprRef& ow0, int64_t tw, bool border) {
+          BufferRef acc = makeBuffer("acc", DType::Float32, tw * ocTile, MemScope::Register);
+          auto partAt = [&](int64_t j, int64_t v, const ExprRef& l) {
+            return ((r * g.OW + ow0 + intImm(j)) * ocTile) + intImm(v * vl) + l;
+          };
+          std::vector<StmtRef> body;
+          StmtRef zero = vecLoop([&](const ExprRef& l) {
             std::vector<StmtRef> st;
-            for (int64_t j = 0; j < tw; ++j) {
-              ExprRef xv = load(padCopy ? xpad : X.buffer, xrow + iw0 + intImm(j * g.sw));
-              for (int64_t v = 0; v < tileOc; ++v) {
-                ExprRef wv = load(Wp.buffer, wc + intImm(v * cinG * KH * KW * vl) + (kh * KW + kw) * vl + l);
-                ExprRef ai = intImm((j * tileOc + v) * vl) + l;
-                st.push_back(store(acc, ai, call(Intrinsic::Fma, {xv, wv, load(acc, ai)})));
-              }
-            }
+            for (int64_t k = 0; k < tw * tileOc; ++k) st.push_back(store(acc, intImm(k * vl) + l, floatImm(0)));
             return seq(st);
           });
-          if (border)
-            fmas = ifThenElse(binary(BinOp::And, binary(BinOp::GE, iw0, intImm(0)), binary(BinOp::LT, iw0, intImm(g.W))),
-                              fmas);
-          StmtRef kwLoop = forLoop(kwv, intImm(0), intImm(KW), unrollKw ? LoopKind::Unrolled : LoopKind::Serial, fmas);
-          if (!needH || padCopy) return kwLoop;
-          return ifThenElse(binary(BinOp::And, binary(BinOp::GE, ih, intImm(0)), binary(BinOp::LT, ih, intImm(g.H))),
-                            kwLoop);
-        });
-      }));
-      body.push_back(vecLoop([&](const ExprRef& l) {
-        std::vector<StmtRef> st;
-        for (int64_t j = 0; j < tw; ++j)
-          for (int64_t v = 0; v < tileOc; ++v) {
-            ExprRef val = load(acc, intImm((j * tileOc + v) * vl) + l);
-            ExprRef co = oc0 + intImm(v * vl) + l;
-            if (bias) val = val + biasLoader.load(bias, {co});
-            ExprRef ow = ow0 + intImm(j);
-            std::vector<ExprRef> oidx;
-            if (is1d) {
-              oidx = {n, co, ow};
-            } else if (flat) {
-              ExprRef p = oh * g.OW + ow;
-              oidx = {n, co, binary(BinOp::Div, p, intImm(OW0)), binary(BinOp::Mod, p, intImm(OW0))};
-            } else {
-              oidx = {n, co, oh, ow};
-            }
-            st.push_back(storeThroughEpilogue(grp, ctx, oidx, val));
+          if (part) {
+            StmtRef reload = vecLoop([&](const ExprRef& l) {
+              std::vector<StmtRef> st;
+              for (int64_t j = 0; j < tw; ++j)
+                for (int64_t v = 0; v < tileOc; ++v)
+                  st.push_back(store(acc, intImm((j * tileOc + v) * vl) + l, load(part, partAt(j, v, l))));
+              return seq(st);
+            });
+            body.push_back(ifThenElse(first, zero, reload));
+          } else {
+            body.push_back(zero);
           }
-        return seq(st);
-      }));
-      return allocate(acc, seq(body));
-    };
-    std::vector<StmtRef> st;
-    if (padCopy) {
-      // xpad[ci][kh][c] = x[n, cin0 + ci, ih, c - pw], zero outside the input.
-      int64_t lanes = ctx.spec.floatLanes();
-      int64_t lo = std::min(g.pw, padW), hi = std::max(lo, std::min(padW, g.pw + g.W));
-      auto zeros = [&](const ExprRef& base, int64_t from, int64_t to) {
-        return vectorizedLoop("z", to - from, static_cast<int>(lanes),
-                              [&](const ExprRef& i) { return store(xpad, base + intImm(from) + i, floatImm(0)); });
-      };
-      st.push_back(loop("pci", cinG, LoopKind::Serial, [&](const ExprRef& ci) {
-        return loop("pkh", KH, LoopKind::Serial, [&](const ExprRef& kh) {
-          ExprRef ih = oh * g.sh + kh * g.dh - intImm(g.ph);
-          ExprRef base = (ci * KH + kh) * padW;
-          ExprRef src = ((n * g.C + cin0 + ci) * g.H + ih) * g.W - intImm(g.pw);
-          std::vector<StmtRef> in;
-          if (lo > 0) in.push_back(zeros(base, 0, lo));
-          if (hi > lo) in.push_back(vectorizedLoop("c", hi - lo, static_cast<int>(lanes), [&](const ExprRef& i) {
-            return store(xpad, base + intImm(lo) + i, load(X.buffer, src + intImm(lo) + i));
+          body.push_back(loop("ci", cb, LoopKind::Serial, [&](const ExprRef& ci) {
+            ExprRef xc = padCopy ? ci * (KH * padW) : (n * g.C + cin0 + c0 + ci) * (g.H * g.W);
+            ExprRef wc = ((ocb * tileOc) * cinG + c0 + ci) * (KH * KW * vl);
+            return loop("kh", KH, LoopKind::Serial, [&](const ExprRef& kh) {
+              ExprRef ih = oh * g.sh + kh * g.dh - intImm(g.ph);
+              ExprRef xrow = padCopy ? xc + kh * padW : xc + ih * g.W;
+              Var kwv = makeVar("kw");
+              ExprRef kw = varRef(kwv);
+              ExprRef iw0 = ow0 * g.sw + kw * g.dw - intImm(padCopy ? 0 : g.pw);
+              StmtRef fmas = vecLoop([&](const ExprRef& l) {
+                std::vector<StmtRef> st;
+                for (int64_t j = 0; j < tw; ++j) {
+                  ExprRef xv = load(padCopy ? xpad : X.buffer, xrow + iw0 + intImm(j * g.sw));
+                  for (int64_t v = 0; v < tileOc; ++v) {
+                    ExprRef wv = load(Wp.buffer, wc + intImm(v * cinG * KH * KW * vl) + (kh * KW + kw) * vl + l);
+                    ExprRef ai = intImm((j * tileOc + v) * vl) + l;
+                    st.push_back(store(acc, ai, call(Intrinsic::Fma, {xv, wv, load(acc, ai)})));
+                  }
+                }
+                return seq(st);
+              });
+              if (border)
+                fmas = ifThenElse(
+                    binary(BinOp::And, binary(BinOp::GE, iw0, intImm(0)), binary(BinOp::LT, iw0, intImm(g.W))), fmas);
+              StmtRef kwLoop = forLoop(kwv, intImm(0), intImm(KW), unrollKw ? LoopKind::Unrolled : LoopKind::Serial, fmas);
+              if (!needH || padCopy) return kwLoop;
+              return ifThenElse(binary(BinOp::And, binary(BinOp::GE, ih, intImm(0)), binary(BinOp::LT, ih, intImm(g.H))),
+                                kwLoop);
+            });
           }));
-          if (hi < padW) in.push_back(zeros(base, hi, padW));
-          return ifThenElse(binary(BinOp::And, binary(BinOp::GE, ih, intImm(0)), binary(BinOp::LT, ih, intImm(g.H))),
-                            seq(in), zeros(base, 0, padW));
-        });
-      }));
-    }
-    if (owLo > 0) st.push_back(loop("owl", owLo, LoopKind::Serial, [&](const ExprRef& r) { return tile(r, 1, true); }));
-    int64_t nI = owHi - owLo, full = nI / tileOw, rem = nI % tileOw;
-    if (full > 0)
-      st.push_back(loop("owt", full, LoopKind::Serial,
-                        [&](const ExprRef& t) { return tile(intImm(owLo) + t * tileOw, tileOw, false); }));
-    if (rem > 0) st.push_back(tile(intImm(owLo + full * tileOw), rem, false));
-    if (owHi < g.OW)
-      st.push_back(loop("owr", g.OW - owHi, LoopKind::Serial, [&](const ExprRef& r) { return tile(intImm(owHi) + r, 1, true); }));
-    return padCopy ? allocate(xpad, seq(st)) : seq(st);
+          StmtRef finish = vecLoop([&](const ExprRef& l) {
+            std::vector<StmtRef> st;
+            for (int64_t j = 0; j < tw; ++j)
+              for (int64_t v = 0; v < tileOc; ++v) {
+                ExprRef val = load(acc, intImm((j * tileOc + v) * vl) + l);
+                ExprRef co = oc0 + intImm(v * vl) + l;
+                if (bias) val = val + biasLoader.load(bias, {co});
+                ExprRef ow = ow0 + intImm(j);
+                std::vector<ExprRef> oidx;
+                if (is1d) {
+                  oidx = {n, co, ow};
+                } else if (flat) {
+                  ExprRef p = oh * g.OW + ow;
+                  oidx = {n, co, binary(BinOp::Div, p, intImm(OW0)), binary(BinOp::Mod, p, intImm(OW0))};
+                } else {
+                  oidx = {n, co, oh, ow};
+                }
+                st.push_back(storeThroughEpilogue(grp, ctx, oidx, val));
+              }
+            return seq(st);
+          });
+          if (part) {
+            StmtRef keep = vecLoop([&](const ExprRef& l) {
+              std::vector<StmtRef> st;
+              for (int64_t j = 0; j < tw; ++j)
+                for (int64_t v = 0; v < tileOc; ++v)
+                  st.push_back(store(part, partAt(j, v, l), load(acc, intImm((j * tileOc + v) * vl) + l)));
+              return seq(st);
+            });
+            body.push_back(ifThenElse(last, finish, keep));
+          } else {
+            body.push_back(finish);
+          }
+          return allocate(acc, seq(body));
+        };
+        std::vector<StmtRef> st;
+        if (padCopy) {
+          // xpad[ci][kh][c] = x[n, cin0 + c0 + ci, ih, c - pw], zero outside the input.
+          int64_t lanes = ctx.spec.floatLanes();
+          int64_t lo = std::min(g.pw, padW), hi = std::max(lo, std::min(padW, g.pw + g.W));
+          auto zeros = [&](const ExprRef& base, int64_t from, int64_t to) {
+            return vectorizedLoop("z", to - from, static_cast<int>(lanes),
+                                  [&](const ExprRef& i) { return store(xpad, base + intImm(from) + i, floatImm(0)); });
+          };
+          st.push_back(loop("pci", cb, LoopKind::Serial, [&](const ExprRef& ci) {
+            return loop("pkh", KH, LoopKind::Serial, [&](const ExprRef& kh) {
+              ExprRef ih = oh * g.sh + kh * g.dh - intImm(g.ph);
+              ExprRef base = (ci * KH + kh) * padW;
+              ExprRef src = ((n * g.C + cin0 + c0 + ci) * g.H + ih) * g.W - intImm(g.pw);
+              std::vector<StmtRef> in;
+              if (lo > 0) in.push_back(zeros(base, 0, lo));
+              if (hi > lo) in.push_back(vectorizedLoop("c", hi - lo, static_cast<int>(lanes), [&](const ExprRef& i) {
+                return store(xpad, base + intImm(lo) + i, load(X.buffer, src + intImm(lo) + i));
+              }));
+              if (hi < padW) in.push_back(zeros(base, hi, padW));
+              return ifThenElse(binary(BinOp::And, binary(BinOp::GE, ih, intImm(0)), binary(BinOp::LT, ih, intImm(g.H))),
+                                seq(in), zeros(base, 0, padW));
+            });
+          }));
+        }
+        if (owLo > 0) st.push_back(loop("owl", owLo, LoopKind::Serial, [&](const ExprRef& c) { return tile(c, 1, true); }));
+        int64_t nI = owHi - owLo;
+        if (nI > 0) {
+          int64_t nt = (nI + tileOw - 1) / tileOw;
+          // wide tiles of width a, then narrow ones of width b (b == a - 1, or the tail)
+          int64_t a = tileOw, nWide = nI / tileOw, b = nI % tileOw, nNarrow = b > 0 ? 1 : 0;
+          if (balanced && b > 0) {
+            a = (nI + nt - 1) / nt;
+            b = a - 1;
+            nWide = nI - b * nt;
+            nNarrow = nt - nWide;
+          }
+          if (nWide > 0)
+            st.push_back(loop("owt", nWide, LoopKind::Serial,
+                              [&](const ExprRef& t) { return tile(intImm(owLo) + t * a, a, false); }));
+          if (nNarrow > 0 && b > 0)
+            st.push_back(loop("own", nNarrow, LoopKind::Serial,
+                              [&](const ExprRef& t) { return tile(intImm(owLo + nWide * a) + t * b, b, false); }));
+        }
+        if (owHi < g.OW)
+          st.push_back(
+              loop("owr", g.OW - owHi, LoopKind::Serial, [&](const ExprRef& c) { return tile(intImm(owHi) + c, 1, true); }));
+        return seq(st);
+      });
+    };
+    StmtRef body = nKb > 1 ? loop("kb", nKb, LoopKind::Serial, perBlock) : perBlock(intImm(0));
+    if (part) body = allocate(part, body);
+    return padCopy ? allocate(xpad, body) : body;
   });
 }
 
