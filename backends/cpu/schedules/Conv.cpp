@@ -287,13 +287,16 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
   // tile_ow * tile_oc accumulators + tile_oc weights + 1 broadcast registers and
   // does tile_ow * tile_oc FMAs per tile_ow + tile_oc loads: the default
   // maximizes that ratio within the registers (AVX-512: 6 x 4, AVX2: 6 x 2 or 4 x 3).
+  // With 5+ taps per row unrolled (the 7x7 stem) the scheduler hoists the next
+  // taps' loads, so the tile leaves room for all of its broadcasts and weights
+  // (tile_ow * tile_oc + tile_ow + tile_oc <= registers: 5 x 4 on AVX-512).
   bool flatShape = g.KH == 1 && g.KW == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0;
   int64_t owCap = flatShape ? g.OH * g.OW : g.OW;
   int64_t bestOc = 1, bestOw = 1;
   double bestRatio = 0;
   for (int64_t b = 1; b <= std::min<int64_t>(8, nOcv); ++b) {
     if (nOcv % b) continue;
-    int64_t a = std::min(owCap, (regs - b - 1) / b);
+    int64_t a = std::min(owCap, g.KW >= 5 ? (regs - b) / (b + 1) : (regs - b - 1) / b);
     if (a < 1) continue;
     double r = static_cast<double>(a * b) / static_cast<double>(a + b);
     if (r > bestRatio + 1e-9) bestRatio = r, bestOc = b, bestOw = a;
@@ -349,17 +352,17 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
   double flops = 2.0 * g.N * g.M * OH0 * OW0 * cinG * g.KH * g.KW;
   bool needH = g.ph > 0 || (g.OH - 1) * g.sh + (g.KH - 1) * g.dh - g.ph >= g.H;
   bool needW = g.pw > 0 || (g.OW - 1) * g.sw + (g.KW - 1) * g.dw - g.pw >= g.W;
-  // K blocks: tile_c input channels per block, so the block's weights
-  // (tile_oc * tile_c * KH * KW vectors) stay in half of L1 while the tiles of
-  // tile_rows output rows sweep over them; with several blocks the partial
-  // sums live in a per-thread [tile_rows][OW][oc tile] buffer between blocks.
+  // K blocks: tile_c input channels per block, the partial sums in a
+  // per-thread [tile_rows][OW][oc tile] buffer between blocks. When an oc
+  // block's weights (tile_oc * IC * KH * KW vectors) fit in half of L2, blocks
+  // of up to 32 channels keep a tile's inputs and the block's weights near L1;
+  // when they do not (ResNet's 3x3 convs at 14x14 and 7x7), the block's
+  // weights take at most half of L1 and tile_rows output rows sweep them.
   int64_t wBytesPerC = tileOc * KH * KW * vl * 4;
-  int64_t cbDefault = cinG;
-  if (cinG * wBytesPerC > ctx.spec.l1Bytes / 2) {
-    cbDefault = 1;
-    for (int64_t d = 1; d <= cinG; ++d)
-      if (cinG % d == 0 && d * wBytesPerC <= ctx.spec.l1Bytes / 2) cbDefault = d;
-  }
+  int64_t cbBudget = cinG * wBytesPerC > ctx.spec.l2Bytes / 2 ? std::max<int64_t>(1, ctx.spec.l1Bytes / 2 / wBytesPerC) : 32;
+  int64_t cbDefault = 1;
+  for (int64_t d = 1; d <= cinG; ++d)
+    if (cinG % d == 0 && d <= cbBudget) cbDefault = d;
   int64_t cb = std::max<int64_t>(1, std::min(ctx.knob(grp, "tile_c", cbDefault), cinG));
   while (cinG % cb) --cb;
   int64_t nKb = cinG / cb;
