@@ -333,6 +333,11 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
   }
   tileOw = std::min(tileOw, g.OW);
   bool unrollKw = ctx.knob(grp, "unroll_kw", g.KW <= 8 ? 1 : 0) != 0;
+  // Tap order: with (kh, kw) outside the channel loop, the broadcasts of one
+  // tap are all distinct; with the channel loop outside and kw unrolled,
+  // neighbouring taps read overlapping columns, and the compiler keeps those
+  // broadcasts live across taps, which spills a 16-register file (AVX2).
+  bool tapsOuter = ctx.knob(grp, "taps_outer", g.KH * g.KW > 1 && regs < 32 ? 1 : 0) != 0;
 
   const ValueBuffer& X = ctx.buffers.at(cv.input(0));
   int64_t KH = g.KH, KW = g.KW;
@@ -448,36 +453,51 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
           } else {
             body.push_back(zero);
           }
-          body.push_back(loop("ci", cb, LoopKind::Serial, [&](const ExprRef& ci) {
+          // The FMAs of one tap (ci, kh, kw) for the whole tile.
+          auto tap = [&](const ExprRef& ci, const ExprRef& kh, const ExprRef& kw) {
             ExprRef xc = padCopy ? ci * (KH * padW) : (n * g.C + cin0 + c0 + ci) * (g.H * g.W);
             ExprRef wc = ((ocb * tileOc) * cinG + c0 + ci) * (KH * KW * vl);
-            return loop("kh", KH, LoopKind::Serial, [&](const ExprRef& kh) {
-              ExprRef ih = oh * g.sh + kh * g.dh - intImm(g.ph);
-              ExprRef xrow = padCopy ? xc + kh * padW : xc + ih * g.W;
-              Var kwv = makeVar("kw");
-              ExprRef kw = varRef(kwv);
-              ExprRef iw0 = ow0 * g.sw + kw * g.dw - intImm(padCopy ? 0 : g.pw);
-              StmtRef fmas = vecLoop([&](const ExprRef& l) {
-                std::vector<StmtRef> st;
-                for (int64_t j = 0; j < tw; ++j) {
-                  ExprRef xv = load(padCopy ? xpad : X.buffer, xrow + iw0 + intImm(j * g.sw));
-                  for (int64_t v = 0; v < tileOc; ++v) {
-                    ExprRef wv = load(Wp.buffer, wc + intImm(v * cinG * KH * KW * vl) + (kh * KW + kw) * vl + l);
-                    ExprRef ai = intImm((j * tileOc + v) * vl) + l;
-                    st.push_back(store(acc, ai, call(Intrinsic::Fma, {xv, wv, load(acc, ai)})));
-                  }
+            ExprRef ih = oh * g.sh + kh * g.dh - intImm(g.ph);
+            ExprRef xrow = padCopy ? xc + kh * padW : xc + ih * g.W;
+            ExprRef iw0 = ow0 * g.sw + kw * g.dw - intImm(padCopy ? 0 : g.pw);
+            StmtRef fmas = vecLoop([&](const ExprRef& l) {
+              std::vector<StmtRef> st;
+              for (int64_t j = 0; j < tw; ++j) {
+                ExprRef xv = load(padCopy ? xpad : X.buffer, xrow + iw0 + intImm(j * g.sw));
+                for (int64_t v = 0; v < tileOc; ++v) {
+                  ExprRef wv = load(Wp.buffer, wc + intImm(v * cinG * KH * KW * vl) + (kh * KW + kw) * vl + l);
+                  ExprRef ai = intImm((j * tileOc + v) * vl) + l;
+                  st.push_back(store(acc, ai, call(Intrinsic::Fma, {xv, wv, load(acc, ai)})));
                 }
-                return seq(st);
-              });
-              if (border)
-                fmas = ifThenElse(
-                    binary(BinOp::And, binary(BinOp::GE, iw0, intImm(0)), binary(BinOp::LT, iw0, intImm(g.W))), fmas);
-              StmtRef kwLoop = forLoop(kwv, intImm(0), intImm(KW), unrollKw ? LoopKind::Unrolled : LoopKind::Serial, fmas);
-              if (!needH || padCopy) return kwLoop;
-              return ifThenElse(binary(BinOp::And, binary(BinOp::GE, ih, intImm(0)), binary(BinOp::LT, ih, intImm(g.H))),
-                                kwLoop);
+              }
+              return seq(st);
             });
-          }));
+            if (border)
+              fmas = ifThenElse(
+                  binary(BinOp::And, binary(BinOp::GE, iw0, intImm(0)), binary(BinOp::LT, iw0, intImm(g.W))), fmas);
+            return fmas;
+          };
+          auto rowInRange = [&](const ExprRef& kh, StmtRef s) {
+            if (!needH || padCopy) return s;
+            ExprRef ih = oh * g.sh + kh * g.dh - intImm(g.ph);
+            return ifThenElse(binary(BinOp::And, binary(BinOp::GE, ih, intImm(0)), binary(BinOp::LT, ih, intImm(g.H))), s);
+          };
+          auto kwLoop = [&](const std::function<StmtRef(const ExprRef&)>& f) {
+            Var kwv = makeVar("kw");
+            return forLoop(kwv, intImm(0), intImm(KW), unrollKw ? LoopKind::Unrolled : LoopKind::Serial, f(varRef(kwv)));
+          };
+          if (tapsOuter)
+            body.push_back(loop("kh", KH, LoopKind::Serial, [&](const ExprRef& kh) {
+              return rowInRange(kh, kwLoop([&](const ExprRef& kw) {
+                return loop("ci", cb, LoopKind::Serial, [&](const ExprRef& ci) { return tap(ci, kh, kw); });
+              }));
+            }));
+          else
+            body.push_back(loop("ci", cb, LoopKind::Serial, [&](const ExprRef& ci) {
+              return loop("kh", KH, LoopKind::Serial, [&](const ExprRef& kh) {
+                return rowInRange(kh, kwLoop([&](const ExprRef& kw) { return tap(ci, kh, kw); }));
+              });
+            }));
           StmtRef finish = vecLoop([&](const ExprRef& l) {
             std::vector<StmtRef> st;
             for (int64_t j = 0; j < tw; ++j)
