@@ -2,9 +2,11 @@
 // fast-math flags, no contraction); Min/Max on floats propagate NaN; float to
 // int conversions saturate (llvm.fpto[su]i.sat) so that they are defined for
 // every input. Vector loads and stores: a ramp index of stride 1 is one dense
-// access, any other vector index a masked gather/scatter with all lanes on.
+// access, a ramp of constant stride 2..4 dense loads and a shuffle (stridedLoad),
+// any other vector index a masked gather/scatter with all lanes on.
 #include <llvm/IR/Intrinsics.h>
 
+#include <cmath>
 #include <limits>
 
 #include "Emitter.h"
@@ -116,6 +118,40 @@ Value* Emitter::bufferBase(const BufferRef& b) {
   return it->second;
 }
 
+// A load of `lanes` elements `stride` apart from `start`, as dense vector
+// loads over exactly the elements the gather would span (the last one placed
+// to end at the last element, overlapping its neighbour) and one shuffle that
+// picks every stride-th element: a few shuffles instead of a gather, which
+// targets without a fast gather (AVX2) run an element at a time.
+Value* Emitter::stridedLoad(llvm::Type* elem, Value* base, Value* start, int lanes, int stride, llvm::Align align) {
+  int span = (lanes - 1) * stride + 1;
+  int k = (span + lanes - 1) / lanes;
+  auto* vt = llvm::FixedVectorType::get(elem, lanes);
+  Value* first = index64(start);
+  std::vector<Value*> parts;
+  for (int i = 0; i < k; ++i) {
+    int64_t off = i + 1 < k ? int64_t{i} * lanes : span - lanes;
+    Value* p = b_.CreateInBoundsGEP(elem, base, b_.CreateAdd(first, b_.getInt64(off)));
+    parts.push_back(b_.CreateAlignedLoad(vt, p, align));
+  }
+  // Concatenate pairwise (padding with poison to a power of two).
+  while (parts.size() & (parts.size() - 1)) parts.push_back(llvm::PoisonValue::get(parts[0]->getType()));
+  while (parts.size() > 1) {
+    int w = static_cast<int>(llvm::cast<llvm::FixedVectorType>(parts[0]->getType())->getNumElements());
+    std::vector<int> cat(static_cast<size_t>(2 * w));
+    for (int i = 0; i < 2 * w; ++i) cat[static_cast<size_t>(i)] = i;
+    std::vector<Value*> next;
+    for (size_t i = 0; i < parts.size(); i += 2) next.push_back(b_.CreateShuffleVector(parts[i], parts[i + 1], cat));
+    parts = std::move(next);
+  }
+  std::vector<int> pick(static_cast<size_t>(lanes));
+  for (int j = 0; j < lanes; ++j) {
+    int o = j * stride;
+    pick[static_cast<size_t>(j)] = o < (k - 1) * lanes ? o : (k - 1) * lanes + (o - (span - lanes));
+  }
+  return b_.CreateShuffleVector(parts[0], pick);
+}
+
 Value* Emitter::loadExpr(const ExprNode& e) {
   const ExprRef& idx = e.operands[0];
   llvm::Type* elem = scalarType(e.buffer->dtype, true);
@@ -129,6 +165,8 @@ Value* Emitter::loadExpr(const ExprNode& e) {
   } else if (idx->kind == ExprKind::Ramp && isConstInt(idx->operands[1], &stride) && stride == 1) {
     Value* p = b_.CreateInBoundsGEP(elem, base, index64(expr(idx->operands[0])));
     v = b_.CreateAlignedLoad(llvm::FixedVectorType::get(elem, lanes), p, align);
+  } else if (idx->kind == ExprKind::Ramp && isConstInt(idx->operands[1], &stride) && stride >= 2 && stride <= 4) {
+    v = stridedLoad(elem, base, expr(idx->operands[0]), lanes, static_cast<int>(stride), align);
   } else {
     Value* ptrs = b_.CreateInBoundsGEP(elem, base, index64(expr(idx)));
     v = b_.CreateMaskedGather(llvm::FixedVectorType::get(elem, lanes), ptrs, align);
@@ -203,6 +241,18 @@ Value* Emitter::binaryOp(const ExprNode& e) {
         return b_.CreateBinaryIntrinsic(id, a, b);
       }
       // NaN in either operand gives NaN: a if a is NaN, else the IEEE choice (b when b is NaN).
+      // Against a constant k that is not NaN (ReLU, Clip), `k > v ? k : v` is
+      // that already, and one max/min instruction on x86 and AArch64.
+      auto constNum = [](const ExprRef& x) {
+        const ExprNode* c = x->kind == ExprKind::Broadcast ? x->operands[0].get() : x.get();
+        return c->kind == ExprKind::FloatImm && !std::isnan(c->floatValue);
+      };
+      bool ka = constNum(e.operands[0]), kb = constNum(e.operands[1]);
+      if (ka || kb) {
+        Value* k = kb ? b : a;
+        Value* v = kb ? a : b;
+        return b_.CreateSelect(mx ? b_.CreateFCmpOGT(k, v) : b_.CreateFCmpOLT(k, v), k, v);
+      }
       Value* pick = mx ? b_.CreateFCmpOGT(a, b) : b_.CreateFCmpOLT(a, b);
       return b_.CreateSelect(b_.CreateFCmpUNO(a, a), a, b_.CreateSelect(pick, a, b));
     }

@@ -35,6 +35,7 @@ class Emitter {
   llvm::Value* callIntrinsic(const kernel::ExprNode& e);
   llvm::Value* libmCall(const char* name, llvm::Value* x, const kernel::Type& t);
   llvm::Value* loadExpr(const kernel::ExprNode& e);
+  llvm::Value* stridedLoad(llvm::Type* elem, llvm::Value* base, llvm::Value* start, int lanes, int stride, llvm::Align align);
   llvm::Value* index64(llvm::Value* index);
   llvm::Value* bufferBase(const kernel::BufferRef& b);
 

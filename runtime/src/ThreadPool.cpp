@@ -49,9 +49,10 @@ void runSerially(int64_t n, ThreadPool::Body body, void* closure) {
 
 ThreadPool::ThreadPool(int numThreads) {
   int n = std::clamp(numThreads, 1, kMaxThreads);
+  ranges_ = std::vector<Range>(static_cast<size_t>(n));
   workers_.reserve(static_cast<size_t>(n - 1));
   uint32_t g = generation_.load();
-  for (int i = 1; i < n; ++i) workers_.emplace_back([this, g] { workerLoop(g); });
+  for (int i = 1; i < n; ++i) workers_.emplace_back([this, i, g] { workerLoop(i, g); });
 }
 
 ThreadPool::~ThreadPool() {
@@ -61,12 +62,16 @@ ThreadPool::~ThreadPool() {
   for (std::thread& t : workers_) t.join();
 }
 
-void ThreadPool::runChunks() {
-  for (;;) {
-    int64_t begin = next_.fetch_add(grain_, std::memory_order_relaxed);
-    if (begin >= n_) return;
-    int64_t end = std::min(n_, begin + grain_);
-    for (int64_t i = begin; i < end; ++i) body_(closure_, i);
+void ThreadPool::runChunks(int self) {
+  int t = static_cast<int>(ranges_.size());
+  for (int k = 0; k < t; ++k) {  // the home range first, then the others'
+    Range& r = ranges_[static_cast<size_t>((self + k) % t)];
+    for (;;) {
+      int64_t begin = r.next.fetch_add(grain_, std::memory_order_relaxed);
+      if (begin >= r.end) break;
+      int64_t end = std::min(r.end, begin + grain_);
+      for (int64_t i = begin; i < end; ++i) body_(closure_, i);
+    }
   }
 }
 
@@ -81,7 +86,7 @@ void ThreadPool::leave() {
   if (state_.fetch_sub(1) == (kClosed | 1) && callerWaiting_.load()) futexWakeAll(&state_);
 }
 
-void ThreadPool::workerLoop(uint32_t seen) {
+void ThreadPool::workerLoop(int self, uint32_t seen) {
   tlsInBody = true;  // a worker only ever runs bodies
   for (;;) {
     uint32_t g = generation_.load(std::memory_order_acquire);
@@ -98,7 +103,7 @@ void ThreadPool::workerLoop(uint32_t seen) {
     if (stop_.load()) return;
     // The job read after entering is the open one, whichever generation woke us.
     if (!enter()) continue;
-    runChunks();
+    runChunks(self);
     leave();
   }
 }
@@ -112,14 +117,18 @@ void ThreadPool::parallelFor(int64_t n, Body body, void* closure) {
   body_ = body;
   closure_ = closure;
   n_ = n;
-  grain_ = std::max<int64_t>(1, n / (int64_t{numThreads()} * 4));
-  next_.store(0, std::memory_order_relaxed);
+  int64_t t = numThreads();
+  grain_ = std::max<int64_t>(1, n / (t * 8));
+  for (int64_t i = 0; i < t; ++i) {
+    ranges_[static_cast<size_t>(i)].next.store(i * n / t, std::memory_order_relaxed);
+    ranges_[static_cast<size_t>(i)].end = (i + 1) * n / t;
+  }
   state_.store(0);           // open
   generation_.fetch_add(1);  // wake the workers
   if (sleepers_.load() > 0) futexWakeAll(&generation_);
 
   tlsInBody = true;
-  runChunks();
+  runChunks(0);
   tlsInBody = false;
 
   // Every iteration is claimed; close the job and wait for those inside.

@@ -7,8 +7,12 @@
 //   caller: write job, open state_, generation++ ─▶ claim chunks ─▶ close state_ ─▶ wait: no worker inside
 //   worker: spin, then futex-wait, on generation ─▶ enter (if still open) ─▶ claim chunks ─▶ leave
 //
-// Iterations are handed out in contiguous chunks from one atomic counter (work
-// stealing: a fast thread takes more chunks), so uneven loops balance. state_
+// Iterations are split into one contiguous home range per thread (thread t of
+// T gets [t*n/T, (t+1)*n/T)), claimed in chunks from a per-range atomic
+// cursor; a thread whose range is done takes chunks from the others' (work
+// stealing), so uneven loops balance. Home ranges keep consecutive kernels'
+// matching iterations on the same core, whose cache holds what the previous
+// kernel wrote there. state_
 // counts the workers inside the job; once every iteration is claimed the
 // caller closes it, so a worker that wakes late (descheduled, or asleep) never
 // holds the caller up: it finds the job closed and goes back to waiting. The
@@ -53,10 +57,10 @@ class ThreadPool {
   static constexpr int kMaxThreads = 1024;
 
  private:
-  void workerLoop(uint32_t seenGeneration);
+  void workerLoop(int self, uint32_t seenGeneration);
   bool enter();
   void leave();
-  void runChunks();
+  void runChunks(int self);
 
   std::vector<std::thread> workers_;
   std::mutex callerMutex_;  // one loop at a time
@@ -66,7 +70,12 @@ class ThreadPool {
   void* closure_ = nullptr;
   int64_t n_ = 0;
   int64_t grain_ = 1;
-  std::atomic<int64_t> next_{0};  // the first iteration not yet claimed
+  // Per thread: the first unclaimed iteration of its home range, and its end.
+  struct alignas(64) Range {
+    std::atomic<int64_t> next{0};
+    int64_t end = 0;
+  };
+  std::vector<Range> ranges_;
 
   std::atomic<uint32_t> generation_{0};  // futex word for sleeping workers
   std::atomic<uint32_t> sleepers_{0};    // workers blocked on generation_

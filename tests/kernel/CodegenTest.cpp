@@ -359,12 +359,56 @@ TEST(kernel_codegen_ir, ShowsVectorsOutlinedBodiesAndNoFastMath) {
 TEST(kernel_codegen_ir, GathersForComputedIndices) {
   Var i = makeVar("i");
   BufferRef x = makeBuffer("x", DType::Float32, 64), y = makeBuffer("y", DType::Float32, 64);
-  StmtRef body = forLoop(i, c(0), c(8), LoopKind::Vectorized, store(y, varRef(i) * 2, load(x, varRef(i) * 3)));
+  StmtRef body = forLoop(i, c(0), c(8), LoopKind::Vectorized, store(y, varRef(i) * 2, load(x, varRef(i) * 5)));
   llvmgen::ArtifactInput in;
   in.kernels = {Kernel{"strided", {x, y}, body, "Gather"}};
   std::string raw = llvmgen::emitLlvmIr(in, llvmgen::hostSpec(), false);
   EXPECT_NE(raw.find("@llvm.masked.gather.v8f32"), std::string::npos) << raw;
   EXPECT_NE(raw.find("@llvm.masked.scatter.v8f32"), std::string::npos);
+}
+
+// Loads of stride 2..4 are dense loads and a shuffle, reading no element past
+// the last one the lanes use (here the buffer's last).
+TEST(kernel_codegen_run, StridedLoadsAreShuffles) {
+  constexpr int64_t kN = 16, kStart = 3;
+  std::vector<BufferRef> xs, ys;
+  std::vector<StmtRef> loops;
+  for (int64_t s = 2; s <= 4; ++s) {
+    xs.push_back(makeBuffer("x" + std::to_string(s), DType::Float32, kStart + (kN - 1) * s + 1));
+    ys.push_back(makeBuffer("y" + std::to_string(s), DType::Float32, kN));
+    Var i = makeVar("i");
+    loops.push_back(forLoop(i, c(0), c(kN), LoopKind::Vectorized, store(ys.back(), varRef(i), load(xs.back(), varRef(i) * s + kStart))));
+  }
+  std::vector<BufferRef> params;
+  for (size_t k = 0; k < xs.size(); ++k) params.push_back(xs[k]), params.push_back(ys[k]);
+  llvmgen::ArtifactInput in;
+  in.kernels = {Kernel{"strided", params, seq(loops), "Strided"}};
+  std::string raw = llvmgen::emitLlvmIr(in, llvmgen::hostSpec(), false);
+  EXPECT_EQ(raw.find("@llvm.masked.gather"), std::string::npos) << raw;
+  EXPECT_NE(raw.find("shufflevector"), std::string::npos);
+  in.plan = runtime::encodePlan(dlc::testing::smallPlan());
+  in.dlcVersion = "0.1.0-test";
+  in.arch = "x86_64";
+  std::string so = (dlc::testing::tempDir("codegen_strided") / "model.so").string();
+  llvmgen::writeArtifact(in, llvmgen::hostSpec(), so);
+  void* h = dlopen(so.c_str(), RTLD_NOW | RTLD_LOCAL);
+  ASSERT_NE(h, nullptr) << dlerror();
+  auto fn = reinterpret_cast<DlcArtifactDescriptorFn>(dlsym(h, DLC_ARTIFACT_SYMBOL));
+  ASSERT_NE(fn, nullptr);
+  std::vector<std::vector<float>> bx, by;
+  std::vector<void*> bufs;
+  for (size_t k = 0; k < xs.size(); ++k) {
+    bx.emplace_back(static_cast<size_t>(xs[k]->size));
+    for (size_t e = 0; e < bx.back().size(); ++e) bx.back()[e] = 0.5f * static_cast<float>(e) + 1.0f;
+    by.emplace_back(kN, -1.0f);
+  }
+  for (size_t k = 0; k < xs.size(); ++k) bufs.push_back(bx[k].data()), bufs.push_back(by[k].data());
+  fn()->kernels[0](bufs.data(), &kSerialEnv);
+  for (size_t k = 0; k < xs.size(); ++k)
+    for (int64_t i = 0; i < kN; ++i)
+      EXPECT_EQ(by[k][static_cast<size_t>(i)], bx[k][static_cast<size_t>(i * static_cast<int64_t>(k + 2) + kStart)])
+          << "stride " << k + 2 << " lane " << i;
+  dlclose(h);
 }
 
 std::string errorOf(const std::function<void()>& f) {
