@@ -126,6 +126,16 @@ def cases():
                   knobs={"tile_c": 4, "tile_rows": 4, "padded_copy": 0, "tile_ow": 3}),
         conv_case("conv1x1_flat_kblocks", (1, 96, 14, 14), 64, 1, residual=True, act="Relu",
                   knobs={"tile_c": 32, "tile_rows": 2}),
+        # channel path over pixel tiles (short rows: a unit's rows cut into
+        # tiles of (row, column) pixels), copied or read in place, K blocks
+        conv_case("conv3x3_pixel_tiles_kblocks", (1, 64, 7, 7), 16, 3, pad=1, residual=True, act="Relu",
+                  knobs={"tile_c": 16}),
+        conv_case("conv3x3_s2_pixel_tiles", (1, 8, 14, 14), 16, 3, stride=2, pad=1),
+        conv_case("conv1x1_s2_pixel_tiles_in_place", (1, 16, 14, 14), 32, 1, stride=2, act="Relu",
+                  knobs={"tile_c": 4}),
+        conv_case("conv3x3_pixel_tiles_batch_rows", (2, 8, 10, 10), 16, 3, pad=1, residual=True,
+                  knobs={"pixel_tiles": 1, "tile_rows": 5, "tile_ow": 4, "oc_inner": 1}),
+        conv_case("conv3x3_s2_nopad_pixel_tiles", (1, 8, 15, 15), 16, 3, stride=2, knobs={"pixel_tiles": 1}),
         # pixel path over flat rows (1x1 convs), with broadcast epilogue operands
         conv_case("conv1x1_pixels_flat_residual", (1, 16, 12, 20), 24, 1, residual=True, act="Relu",
                   knobs={"pixel_gemm": 1, "row_pixels": 48}),
@@ -134,6 +144,8 @@ def cases():
         conv_case("conv1x1_pixels_row_bcast_not_flat", (1, 16, 12, 20), 24, 1, residual=True,
                   residual_shape=(1, 1, 1, 20), knobs={"pixel_gemm": 1, "row_pixels": 48}),
         conv_case("conv1x1_pixels_default_56", (1, 64, 16, 28), 64, 1, residual=True, act="Relu"),
+        conv_case("conv1x1_pixels_rows_outer", (2, 16, 6, 10), 24, 1, residual=True, act="Relu",
+                  knobs={"pixel_gemm": 1, "oc_inner": 0}),
         # Depthwise path (group == C == OC), strides and row tiles.
         conv_case("conv_depthwise_s2_relu_wide", (2, 5, 9, 75), 5, 3, stride=2, pad=1, group=5, act="Relu"),
         conv_case("conv_depthwise_wide_residual", (1, 3, 6, 150), 3, 3, pad=1, group=3, residual=True),

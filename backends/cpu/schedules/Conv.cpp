@@ -169,11 +169,23 @@ StmtRef scheduleConvPixels(const GroupInfo& grp, ScheduleContext& ctx, const Con
   double flops = 2.0 * g.N * g.M * g.OH * g.OW * cinG;
   LoopKind kind =
       flops >= ctx.knob(grp, "parallel_min_flops", 1 << 16) && rows > 1 ? LoopKind::Parallel : LoopKind::Serial;
+  // Work order: oc blocks inside rows (`oc_inner`), so consecutive items
+  // read the same input rows (IC x row_pixels, from L1/L2) while the weights
+  // stay in L2; or rows inside oc blocks.
+  bool ocInner = ctx.knob(grp, "oc_inner", 1) != 0;
   return loop("row", rows, kind, [&](const ExprRef& row) {
-    ExprRef oh = binary(BinOp::Mod, row, intImm(OH));
-    ExprRef rest = binary(BinOp::Div, row, intImm(OH));
-    ExprRef ocb = binary(BinOp::Mod, rest, intImm(ocBlocks));
-    ExprRef n = binary(BinOp::Div, rest, intImm(ocBlocks));
+    ExprRef oh, ocb, n;
+    if (ocInner) {
+      ocb = binary(BinOp::Mod, row, intImm(ocBlocks));
+      ExprRef rest = binary(BinOp::Div, row, intImm(ocBlocks));
+      oh = binary(BinOp::Mod, rest, intImm(OH));
+      n = binary(BinOp::Div, rest, intImm(OH));
+    } else {
+      oh = binary(BinOp::Mod, row, intImm(OH));
+      ExprRef rest = binary(BinOp::Div, row, intImm(OH));
+      ocb = binary(BinOp::Mod, rest, intImm(ocBlocks));
+      n = binary(BinOp::Div, rest, intImm(ocBlocks));
+    }
     ExprRef oc0 = ocb * tileM;
     ExprRef cin0 = g.group == 1 ? intImm(0) : binary(BinOp::Div, oc0, intImm(coutG)) * cinG;
     // A tile of `cols` columns from ow0: full vectors, then one partial.
@@ -371,24 +383,6 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
   int64_t cb = std::max<int64_t>(1, std::min(ctx.knob(grp, "tile_c", cbDefault), cinG));
   while (cinG % cb) --cb;
   int64_t nKb = cinG / cb;
-  // Rows per work item: with K blocks, the fewest (a divisor of OH) whose
-  // tiles reuse each weight block 8 times, while there are 4 items per core
-  // and the partial sums fit in 64 KB.
-  int64_t tilesPerRow = (g.OW + tileOw - 1) / tileOw;
-  int64_t rDefault = 1;
-  if (nKb > 1)
-    for (int64_t r = 1; r <= g.OH; ++r) {
-      if (g.OH % r) continue;
-      if (r > 1 && (g.N * ocBlocks * (g.OH / r) < 4 * ctx.spec.cores || r * g.OW * ocTile * 4 > (64 << 10))) break;
-      rDefault = r;
-      if (r * tilesPerRow >= 8) break;
-    }
-  int64_t R = std::max<int64_t>(1, std::min(ctx.knob(grp, "tile_rows", rDefault), g.OH));
-  while (g.OH % R) --R;
-  int64_t nRg = g.OH / R;
-  int64_t units = g.N * ocBlocks * nRg;
-  LoopKind kind =
-      flops >= ctx.knob(grp, "parallel_min_flops", 1 << 16) && units > 1 ? LoopKind::Parallel : LoopKind::Serial;
   // Padded copy: per output row and K block, the KH input rows it reads (zeros
   // where out of range), [ci][kh][Wp] in a per-thread buffer; then no tap needs
   // a test and the row has no border columns. Also keeps a tile's inputs within
@@ -410,176 +404,266 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
   // equal width rather than full tiles and a narrow tail, whose few
   // accumulators cannot hide the FMA latency.
   bool balanced = ctx.knob(grp, "balanced_tiles", 1) != 0;
+  // Pixel tiles: when image rows are short (ResNet's 14x14 and 7x7), tiles of
+  // tile_ow columns cut into rows leave few accumulators per tile; instead the
+  // unit's R rows form one run of R*OW output pixels, cut into balanced tiles
+  // of (row, column) pixels at constant positions, unrolled (at most 24 per
+  // unit). The unit's input rows are copied once per K block (or read in
+  // place when no tap falls outside the input).
+  bool pixelOk = !is1d && !flat && (padCopy || (!needH && !needW));
+  int64_t tilesPerRow = (g.OW + tileOw - 1) / tileOw;
+  bool pixelDefault = pixelOk && g.OW < (tileOw - 1) * tilesPerRow;  // rows' tiles average under tile_ow - 1
+  bool pixelTiles = pixelOk && ctx.knob(grp, "pixel_tiles", pixelDefault ? 1 : 0) != 0;
+  // Rows per work item. Pixel tiles: the most (a divisor of OH) within 24
+  // tiles while there are 4 items per core. Else, with K blocks, the fewest
+  // whose tiles reuse each weight block 8 times, while there are 4 items per
+  // core and the partial sums fit in 64 KB.
+  int64_t rDefault = 1;
+  for (int64_t r = 1; r <= g.OH; ++r) {
+    if (g.OH % r) continue;
+    bool enough = g.N * ocBlocks * (g.OH / r) >= 4 * ctx.spec.cores;
+    if (pixelTiles) {
+      if (r * g.OW <= 24 * tileOw && (r == 1 || enough)) rDefault = r;
+      continue;
+    }
+    if (nKb == 1 || (r > 1 && (!enough || r * g.OW * ocTile * 4 > (64 << 10)))) break;
+    rDefault = r;
+    if (r * tilesPerRow >= 8) break;
+  }
+  int64_t R = std::max<int64_t>(1, std::min(ctx.knob(grp, "tile_rows", rDefault), g.OH));
+  while (g.OH % R) --R;
+  if (R * g.OW > 24 * tileOw) pixelTiles = false;
+  int64_t nRg = g.OH / R;
+  int64_t units = g.N * ocBlocks * nRg;
+  LoopKind kind =
+      flops >= ctx.knob(grp, "parallel_min_flops", 1 << 16) && units > 1 ? LoopKind::Parallel : LoopKind::Serial;
+  bool ocInnerDefault = false;
+  // Input rows in the copy: KH per output row, or all the unit's rows.
+  int64_t rowsIn = pixelTiles ? (R - 1) * g.sh + (KH - 1) * g.dh + 1 : KH;
 
   auto vecLoop = [&](const std::function<StmtRef(const ExprRef&)>& f) {
     Var l = makeVar("l");
     return forLoop(l, intImm(0), intImm(vl), LoopKind::Vectorized, f(varRef(l)));
   };
+  // Work order: oc blocks inside row groups (`oc_inner`: consecutive items
+  // read the same input rows), or row groups inside oc blocks (they reuse the
+  // block's weights).
+  bool ocInner = ctx.knob(grp, "oc_inner", ocInnerDefault ? 1 : 0) != 0;
   return loop("unit", units, kind, [&](const ExprRef& unit) {
-    ExprRef rg = binary(BinOp::Mod, unit, intImm(nRg));
-    ExprRef rest = binary(BinOp::Div, unit, intImm(nRg));
-    ExprRef ocb = binary(BinOp::Mod, rest, intImm(ocBlocks));
-    ExprRef n = binary(BinOp::Div, rest, intImm(ocBlocks));
+    ExprRef rg, ocb, n;
+    if (ocInner) {
+      ocb = binary(BinOp::Mod, unit, intImm(ocBlocks));
+      ExprRef rest = binary(BinOp::Div, unit, intImm(ocBlocks));
+      rg = binary(BinOp::Mod, rest, intImm(nRg));
+      n = binary(BinOp::Div, rest, intImm(nRg));
+    } else {
+      rg = binary(BinOp::Mod, unit, intImm(nRg));
+      ExprRef rest = binary(BinOp::Div, unit, intImm(nRg));
+      ocb = binary(BinOp::Mod, rest, intImm(ocBlocks));
+      n = binary(BinOp::Div, rest, intImm(ocBlocks));
+    }
     ExprRef oc0 = ocb * ocTile;
     ExprRef cin0 = g.group == 1 ? intImm(0) : binary(BinOp::Div, oc0, intImm(coutG)) * cinG;
-    BufferRef xpad = padCopy ? makeBuffer("xpad", DType::Float32, cb * KH * padW, MemScope::Local) : nullptr;
+    BufferRef xpad = padCopy ? makeBuffer("xpad", DType::Float32, cb * rowsIn * padW, MemScope::Local) : nullptr;
     BufferRef part = nKb > 1 ? makeBuffer("part", DType::Float32, R * g.OW * ocTile, MemScope::Local) : nullptr;
+    // Column j of a tile: output pixel (row r of the unit, column ow).
+    struct Col {
+      ExprRef r, ow;
+    };
     auto perBlock = [&](const ExprRef& kb) {
       ExprRef c0 = kb * cb;  // first input channel of the block, within the group
       ExprRef first = binary(BinOp::EQ, kb, intImm(0)), last = binary(BinOp::EQ, kb, intImm(nKb - 1));
-      return loop("r", R, LoopKind::Serial, [&](const ExprRef& r) {
-        ExprRef oh = rg * R + r;
-        // One tile of tw columns from ow0; `border`: tw == 1 and taps may fall outside.
-        auto tile = [&](const ExprRef& ow0, int64_t tw, bool border) {
-          BufferRef acc = makeBuffer("acc", DType::Float32, tw * ocTile, MemScope::Register);
-          auto partAt = [&](int64_t j, int64_t v, const ExprRef& l) {
-            return ((r * g.OW + ow0 + intImm(j)) * ocTile) + intImm(v * vl) + l;
-          };
-          std::vector<StmtRef> body;
-          StmtRef zero = vecLoop([&](const ExprRef& l) {
-            std::vector<StmtRef> st;
-            for (int64_t k = 0; k < tw * tileOc; ++k) st.push_back(store(acc, intImm(k * vl) + l, floatImm(0)));
-            return seq(st);
+      // xpad[ci][i][c] = x[n, cin0 + c0 + ci, ih(i), c - pw], zero outside the input.
+      auto copyRows = [&](int64_t nrows, const std::function<ExprRef(const ExprRef&)>& ihOf) {
+        int64_t lanes = ctx.spec.floatLanes();
+        int64_t lo = std::min(g.pw, padW), hi = std::max(lo, std::min(padW, g.pw + g.W));
+        auto zeros = [&](const ExprRef& base, int64_t from, int64_t to) {
+          return vectorizedLoop("z", to - from, static_cast<int>(lanes),
+                                [&](const ExprRef& i) { return store(xpad, base + intImm(from) + i, floatImm(0)); });
+        };
+        return loop("pci", cb, LoopKind::Serial, [&](const ExprRef& ci) {
+          return loop("pkh", nrows, LoopKind::Serial, [&](const ExprRef& i) {
+            ExprRef ih = ihOf(i);
+            ExprRef base = (ci * nrows + i) * padW;
+            ExprRef src = ((n * g.C + cin0 + c0 + ci) * g.H + ih) * g.W - intImm(g.pw);
+            std::vector<StmtRef> in;
+            if (lo > 0) in.push_back(zeros(base, 0, lo));
+            if (hi > lo) in.push_back(vectorizedLoop("c", hi - lo, static_cast<int>(lanes), [&](const ExprRef& c) {
+              return store(xpad, base + intImm(lo) + c, load(X.buffer, src + intImm(lo) + c));
+            }));
+            if (hi < padW) in.push_back(zeros(base, hi, padW));
+            return ifThenElse(binary(BinOp::And, binary(BinOp::GE, ih, intImm(0)), binary(BinOp::LT, ih, intImm(g.H))),
+                              seq(in), zeros(base, 0, padW));
           });
-          if (part) {
-            StmtRef reload = vecLoop([&](const ExprRef& l) {
-              std::vector<StmtRef> st;
-              for (int64_t j = 0; j < tw; ++j)
-                for (int64_t v = 0; v < tileOc; ++v)
-                  st.push_back(store(acc, intImm((j * tileOc + v) * vl) + l, load(part, partAt(j, v, l))));
-              return seq(st);
-            });
-            body.push_back(ifThenElse(first, zero, reload));
-          } else {
-            body.push_back(zero);
-          }
-          // The FMAs of one tap (ci, kh, kw) for the whole tile.
-          auto tap = [&](const ExprRef& ci, const ExprRef& kh, const ExprRef& kw) {
-            ExprRef xc = padCopy ? ci * (KH * padW) : (n * g.C + cin0 + c0 + ci) * (g.H * g.W);
-            ExprRef wc = ((ocb * tileOc) * cinG + c0 + ci) * (KH * KW * vl);
-            ExprRef ih = oh * g.sh + kh * g.dh - intImm(g.ph);
-            ExprRef xrow = padCopy ? xc + kh * padW : xc + ih * g.W;
-            ExprRef iw0 = ow0 * g.sw + kw * g.dw - intImm(padCopy ? 0 : g.pw);
-            StmtRef fmas = vecLoop([&](const ExprRef& l) {
-              std::vector<StmtRef> st;
-              for (int64_t j = 0; j < tw; ++j) {
-                ExprRef xv = load(padCopy ? xpad : X.buffer, xrow + iw0 + intImm(j * g.sw));
-                for (int64_t v = 0; v < tileOc; ++v) {
-                  ExprRef wv = load(Wp.buffer, wc + intImm(v * cinG * KH * KW * vl) + (kh * KW + kw) * vl + l);
-                  ExprRef ai = intImm((j * tileOc + v) * vl) + l;
-                  st.push_back(store(acc, ai, call(Intrinsic::Fma, {xv, wv, load(acc, ai)})));
-                }
-              }
-              return seq(st);
-            });
-            if (border)
-              fmas = ifThenElse(
-                  binary(BinOp::And, binary(BinOp::GE, iw0, intImm(0)), binary(BinOp::LT, iw0, intImm(g.W))), fmas);
-            return fmas;
-          };
-          auto rowInRange = [&](const ExprRef& kh, StmtRef s) {
-            if (!needH || padCopy) return s;
-            ExprRef ih = oh * g.sh + kh * g.dh - intImm(g.ph);
-            return ifThenElse(binary(BinOp::And, binary(BinOp::GE, ih, intImm(0)), binary(BinOp::LT, ih, intImm(g.H))), s);
-          };
-          auto kwLoop = [&](const std::function<StmtRef(const ExprRef&)>& f) {
-            Var kwv = makeVar("kw");
-            return forLoop(kwv, intImm(0), intImm(KW), unrollKw ? LoopKind::Unrolled : LoopKind::Serial, f(varRef(kwv)));
-          };
-          if (tapsOuter)
-            body.push_back(loop("kh", KH, LoopKind::Serial, [&](const ExprRef& kh) {
-              return rowInRange(kh, kwLoop([&](const ExprRef& kw) {
-                return loop("ci", cb, LoopKind::Serial, [&](const ExprRef& ci) { return tap(ci, kh, kw); });
-              }));
-            }));
-          else
-            body.push_back(loop("ci", cb, LoopKind::Serial, [&](const ExprRef& ci) {
-              return loop("kh", KH, LoopKind::Serial, [&](const ExprRef& kh) {
-                return rowInRange(kh, kwLoop([&](const ExprRef& kw) { return tap(ci, kh, kw); }));
-              });
-            }));
-          StmtRef finish = vecLoop([&](const ExprRef& l) {
+        });
+      };
+      // One tile over `cols`; `border`: a single column whose taps may fall outside.
+      auto tile = [&](const std::vector<Col>& cols, bool border) {
+        int64_t tw = static_cast<int64_t>(cols.size());
+        BufferRef acc = makeBuffer("acc", DType::Float32, tw * ocTile, MemScope::Register);
+        auto partAt = [&](int64_t j, int64_t v, const ExprRef& l) {
+          return ((cols[j].r * g.OW + cols[j].ow) * ocTile) + intImm(v * vl) + l;
+        };
+        std::vector<StmtRef> body;
+        StmtRef zero = vecLoop([&](const ExprRef& l) {
+          std::vector<StmtRef> st;
+          for (int64_t k = 0; k < tw * tileOc; ++k) st.push_back(store(acc, intImm(k * vl) + l, floatImm(0)));
+          return seq(st);
+        });
+        if (part) {
+          StmtRef reload = vecLoop([&](const ExprRef& l) {
             std::vector<StmtRef> st;
             for (int64_t j = 0; j < tw; ++j)
-              for (int64_t v = 0; v < tileOc; ++v) {
-                ExprRef val = load(acc, intImm((j * tileOc + v) * vl) + l);
-                ExprRef co = oc0 + intImm(v * vl) + l;
-                if (bias) val = val + biasLoader.load(bias, {co});
-                ExprRef ow = ow0 + intImm(j);
-                std::vector<ExprRef> oidx;
-                if (is1d) {
-                  oidx = {n, co, ow};
-                } else if (flat) {
-                  ExprRef p = oh * g.OW + ow;
-                  oidx = {n, co, binary(BinOp::Div, p, intImm(OW0)), binary(BinOp::Mod, p, intImm(OW0))};
-                } else {
-                  oidx = {n, co, oh, ow};
-                }
-                st.push_back(storeThroughEpilogue(grp, ctx, oidx, val));
-              }
+              for (int64_t v = 0; v < tileOc; ++v)
+                st.push_back(store(acc, intImm((j * tileOc + v) * vl) + l, load(part, partAt(j, v, l))));
             return seq(st);
           });
-          if (part) {
-            StmtRef keep = vecLoop([&](const ExprRef& l) {
-              std::vector<StmtRef> st;
-              for (int64_t j = 0; j < tw; ++j)
-                for (int64_t v = 0; v < tileOc; ++v)
-                  st.push_back(store(part, partAt(j, v, l), load(acc, intImm((j * tileOc + v) * vl) + l)));
-              return seq(st);
-            });
-            body.push_back(ifThenElse(last, finish, keep));
-          } else {
-            body.push_back(finish);
+          body.push_back(ifThenElse(first, zero, reload));
+        } else {
+          body.push_back(zero);
+        }
+        // The input element of column j at tap (ci, kh, kw).
+        auto xAt = [&](const Col& col, const ExprRef& ci, const ExprRef& kh, const ExprRef& kw) -> ExprRef {
+          ExprRef iwp = col.ow * g.sw + kw * g.dw;  // column in the padded row
+          if (padCopy) {
+            ExprRef row = pixelTiles ? col.r * g.sh + kh * g.dh : kh;
+            return load(xpad, (ci * rowsIn + row) * padW + iwp);
           }
-          return allocate(acc, seq(body));
+          ExprRef ih = (rg * R + col.r) * g.sh + kh * g.dh - intImm(g.ph);
+          return load(X.buffer, (n * g.C + cin0 + c0 + ci) * (g.H * g.W) + ih * g.W + iwp - intImm(g.pw));
         };
-        std::vector<StmtRef> st;
-        if (padCopy) {
-          // xpad[ci][kh][c] = x[n, cin0 + c0 + ci, ih, c - pw], zero outside the input.
-          int64_t lanes = ctx.spec.floatLanes();
-          int64_t lo = std::min(g.pw, padW), hi = std::max(lo, std::min(padW, g.pw + g.W));
-          auto zeros = [&](const ExprRef& base, int64_t from, int64_t to) {
-            return vectorizedLoop("z", to - from, static_cast<int>(lanes),
-                                  [&](const ExprRef& i) { return store(xpad, base + intImm(from) + i, floatImm(0)); });
-          };
-          st.push_back(loop("pci", cb, LoopKind::Serial, [&](const ExprRef& ci) {
-            return loop("pkh", KH, LoopKind::Serial, [&](const ExprRef& kh) {
-              ExprRef ih = oh * g.sh + kh * g.dh - intImm(g.ph);
-              ExprRef base = (ci * KH + kh) * padW;
-              ExprRef src = ((n * g.C + cin0 + c0 + ci) * g.H + ih) * g.W - intImm(g.pw);
-              std::vector<StmtRef> in;
-              if (lo > 0) in.push_back(zeros(base, 0, lo));
-              if (hi > lo) in.push_back(vectorizedLoop("c", hi - lo, static_cast<int>(lanes), [&](const ExprRef& i) {
-                return store(xpad, base + intImm(lo) + i, load(X.buffer, src + intImm(lo) + i));
-              }));
-              if (hi < padW) in.push_back(zeros(base, hi, padW));
-              return ifThenElse(binary(BinOp::And, binary(BinOp::GE, ih, intImm(0)), binary(BinOp::LT, ih, intImm(g.H))),
-                                seq(in), zeros(base, 0, padW));
+        // The FMAs of one tap (ci, kh, kw) for the whole tile.
+        auto tap = [&](const ExprRef& ci, const ExprRef& kh, const ExprRef& kw) {
+          ExprRef wc = ((ocb * tileOc) * cinG + c0 + ci) * (KH * KW * vl);
+          StmtRef fmas = vecLoop([&](const ExprRef& l) {
+            std::vector<StmtRef> st;
+            for (int64_t j = 0; j < tw; ++j) {
+              ExprRef xv = xAt(cols[j], ci, kh, kw);
+              for (int64_t v = 0; v < tileOc; ++v) {
+                ExprRef wv = load(Wp.buffer, wc + intImm(v * cinG * KH * KW * vl) + (kh * KW + kw) * vl + l);
+                ExprRef ai = intImm((j * tileOc + v) * vl) + l;
+                st.push_back(store(acc, ai, call(Intrinsic::Fma, {xv, wv, load(acc, ai)})));
+              }
+            }
+            return seq(st);
+          });
+          if (border) {
+            ExprRef iw0 = cols[0].ow * g.sw + kw * g.dw - intImm(g.pw);
+            fmas = ifThenElse(
+                binary(BinOp::And, binary(BinOp::GE, iw0, intImm(0)), binary(BinOp::LT, iw0, intImm(g.W))), fmas);
+          }
+          return fmas;
+        };
+        // Row mode only: skip taps of rows outside the input (no copy).
+        auto rowInRange = [&](const ExprRef& kh, StmtRef s) {
+          if (!needH || padCopy) return s;
+          ExprRef ih = (rg * R + cols[0].r) * g.sh + kh * g.dh - intImm(g.ph);
+          return ifThenElse(binary(BinOp::And, binary(BinOp::GE, ih, intImm(0)), binary(BinOp::LT, ih, intImm(g.H))), s);
+        };
+        auto kwLoop = [&](const std::function<StmtRef(const ExprRef&)>& f) {
+          Var kwv = makeVar("kw");
+          return forLoop(kwv, intImm(0), intImm(KW), unrollKw ? LoopKind::Unrolled : LoopKind::Serial, f(varRef(kwv)));
+        };
+        if (tapsOuter)
+          body.push_back(loop("kh", KH, LoopKind::Serial, [&](const ExprRef& kh) {
+            return rowInRange(kh, kwLoop([&](const ExprRef& kw) {
+              return loop("ci", cb, LoopKind::Serial, [&](const ExprRef& ci) { return tap(ci, kh, kw); });
+            }));
+          }));
+        else
+          body.push_back(loop("ci", cb, LoopKind::Serial, [&](const ExprRef& ci) {
+            return loop("kh", KH, LoopKind::Serial, [&](const ExprRef& kh) {
+              return rowInRange(kh, kwLoop([&](const ExprRef& kw) { return tap(ci, kh, kw); }));
             });
           }));
+        StmtRef finish = vecLoop([&](const ExprRef& l) {
+          std::vector<StmtRef> st;
+          for (int64_t j = 0; j < tw; ++j)
+            for (int64_t v = 0; v < tileOc; ++v) {
+              ExprRef val = load(acc, intImm((j * tileOc + v) * vl) + l);
+              ExprRef co = oc0 + intImm(v * vl) + l;
+              if (bias) val = val + biasLoader.load(bias, {co});
+              ExprRef oh = rg * R + cols[j].r, ow = cols[j].ow;
+              std::vector<ExprRef> oidx;
+              if (is1d) {
+                oidx = {n, co, ow};
+              } else if (flat) {
+                ExprRef p = oh * g.OW + ow;
+                oidx = {n, co, binary(BinOp::Div, p, intImm(OW0)), binary(BinOp::Mod, p, intImm(OW0))};
+              } else {
+                oidx = {n, co, oh, ow};
+              }
+              st.push_back(storeThroughEpilogue(grp, ctx, oidx, val));
+            }
+          return seq(st);
+        });
+        if (part) {
+          StmtRef keep = vecLoop([&](const ExprRef& l) {
+            std::vector<StmtRef> st;
+            for (int64_t j = 0; j < tw; ++j)
+              for (int64_t v = 0; v < tileOc; ++v)
+                st.push_back(store(part, partAt(j, v, l), load(acc, intImm((j * tileOc + v) * vl) + l)));
+            return seq(st);
+          });
+          body.push_back(ifThenElse(last, finish, keep));
+        } else {
+          body.push_back(finish);
         }
-        if (owLo > 0) st.push_back(loop("owl", owLo, LoopKind::Serial, [&](const ExprRef& c) { return tile(c, 1, true); }));
+        return allocate(acc, seq(body));
+      };
+      // `count` tiles of `a` then the rest of width a - 1, covering `total`.
+      auto balancedCut = [&](int64_t total, int64_t& a, int64_t& nWide, int64_t& b, int64_t& nNarrow) {
+        int64_t nt = (total + tileOw - 1) / tileOw;
+        a = tileOw, nWide = total / tileOw, b = total % tileOw, nNarrow = b > 0 ? 1 : 0;
+        if (balanced && b > 0) {
+          a = (total + nt - 1) / nt;
+          b = a - 1;
+          nWide = total - b * nt;
+          nNarrow = nt - nWide;
+        }
+      };
+      if (pixelTiles) {
+        std::vector<StmtRef> st;
+        if (padCopy)
+          st.push_back(copyRows(rowsIn, [&](const ExprRef& i) { return (rg * R) * g.sh - intImm(g.ph) + i; }));
+        int64_t a, nWide, b, nNarrow;
+        balancedCut(R * g.OW, a, nWide, b, nNarrow);
+        int64_t p = 0;
+        for (int64_t t = 0; t < nWide + nNarrow; ++t) {
+          int64_t w = t < nWide ? a : b;
+          if (w <= 0) break;
+          std::vector<Col> cols;
+          for (int64_t j = 0; j < w; ++j, ++p) cols.push_back({intImm(p / g.OW), intImm(p % g.OW)});
+          st.push_back(tile(cols, false));
+        }
+        return seq(st);
+      }
+      return loop("r", R, LoopKind::Serial, [&](const ExprRef& r) {
+        ExprRef oh = rg * R + r;
+        auto rowTile = [&](const ExprRef& ow0, int64_t tw, bool border) {
+          std::vector<Col> cols;
+          for (int64_t j = 0; j < tw; ++j) cols.push_back({r, ow0 + intImm(j)});
+          return tile(cols, border);
+        };
+        std::vector<StmtRef> st;
+        if (padCopy)
+          st.push_back(copyRows(KH, [&](const ExprRef& kh) { return oh * g.sh + kh * g.dh - intImm(g.ph); }));
+        if (owLo > 0) st.push_back(loop("owl", owLo, LoopKind::Serial, [&](const ExprRef& c) { return rowTile(c, 1, true); }));
         int64_t nI = owHi - owLo;
         if (nI > 0) {
-          int64_t nt = (nI + tileOw - 1) / tileOw;
           // wide tiles of width a, then narrow ones of width b (b == a - 1, or the tail)
-          int64_t a = tileOw, nWide = nI / tileOw, b = nI % tileOw, nNarrow = b > 0 ? 1 : 0;
-          if (balanced && b > 0) {
-            a = (nI + nt - 1) / nt;
-            b = a - 1;
-            nWide = nI - b * nt;
-            nNarrow = nt - nWide;
-          }
+          int64_t a, nWide, b, nNarrow;
+          balancedCut(nI, a, nWide, b, nNarrow);
           if (nWide > 0)
             st.push_back(loop("owt", nWide, LoopKind::Serial,
-                              [&](const ExprRef& t) { return tile(intImm(owLo) + t * a, a, false); }));
+                              [&](const ExprRef& t) { return rowTile(intImm(owLo) + t * a, a, false); }));
           if (nNarrow > 0 && b > 0)
             st.push_back(loop("own", nNarrow, LoopKind::Serial,
-                              [&](const ExprRef& t) { return tile(intImm(owLo + nWide * a) + t * b, b, false); }));
+                              [&](const ExprRef& t) { return rowTile(intImm(owLo + nWide * a) + t * b, b, false); }));
         }
         if (owHi < g.OW)
           st.push_back(
-              loop("owr", g.OW - owHi, LoopKind::Serial, [&](const ExprRef& c) { return tile(intImm(owHi) + c, 1, true); }));
+              loop("owr", g.OW - owHi, LoopKind::Serial, [&](const ExprRef& c) { return rowTile(intImm(owHi) + c, 1, true); }));
         return seq(st);
       });
     };
