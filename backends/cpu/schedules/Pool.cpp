@@ -12,7 +12,8 @@
 // Windows up to unroll_max_window positions are unrolled into one expression
 // (it vectorizes over ow); larger ones, and MaxPool with Indices, loop over the
 // window with the accumulator in a register buffer. Loads are clamped so they
-// stay in bounds; positions outside the input are masked out.
+// stay in bounds; positions outside the input are masked out, except in the
+// interior columns (all kw taps inside the row), which need neither.
 //
 // Note on AveragePool's divisor (as core/ops/Pooling.cpp): with
 // count_include_pad it is the kernel volume, including positions past the end
@@ -90,10 +91,18 @@ StmtRef schedulePool(const GroupInfo& grp, ScheduleContext& ctx) {
     return call(Intrinsic::Pow, {acc, floatImm(1.0 / static_cast<double>(pw), t)});
   };
 
+  // Interior columns [owLo, owHi): every kw tap inside the input row, so the
+  // unrolled window needs no clamp or mask along W and each tap's vector is
+  // one strided load (dense loads and a shuffle for strides 2..4).
+  int64_t owLo = std::min<int64_t>(OW, (pb[2] + s[2] - 1) / s[2]);
+  int64_t lastIn = in[2] - 1 + pb[2] - (k[2] - 1) * d[2];
+  int64_t owHi = lastIn < 0 ? owLo : std::max(owLo, std::min<int64_t>(OW, lastIn / s[2] + 1));
+  bool split = unroll && lanes > 1 && owHi - owLo >= lanes && ctx.knob(grp, "interior_columns", 1) != 0;
+
   return loop("row", NC * OD * OH, loopKind, [&](const ExprRef& row) {
     std::vector<ExprRef> r = delinearize(row, {NC, OD, OH});
     ExprRef nc = r[0], od = r[1], oh = r[2];
-    return vectorizedLoop("ow", OW, lanes, [&](const ExprRef& ow) {
+    auto columns = [&](const ExprRef& ow, bool interior) -> StmtRef {
       ExprRef o[3] = {od, oh, ow};
       // Window position (kd, kh, kw): its value (clamped load), whether it is
       // inside the input, and its flat index as the Indices output counts it.
@@ -102,8 +111,9 @@ StmtRef schedulePool(const GroupInfo& grp, ScheduleContext& ctx) {
         inside = nullptr;
         for (int j = 0; j < 3; ++j) {
           ii[j] = o[j] * s[j] + kk[j] * d[j] - intImm(pb[j]);
-          cl[j] = kernel::min(kernel::max(ii[j], intImm(0)), intImm(in[j] - 1));
-          if (in[j] == 1 && k[j] == 1 && pb[j] == 0 && out[j] == 1) continue;  // a padded dim
+          bool inW = interior && j == 2;
+          cl[j] = inW ? ii[j] : kernel::min(kernel::max(ii[j], intImm(0)), intImm(in[j] - 1));
+          if (inW || (in[j] == 1 && k[j] == 1 && pb[j] == 0 && out[j] == 1)) continue;  // in range, or a padded dim
           ExprRef ok = inRange(ii[j], in[j]);
           inside = inside ? binary(BinOp::And, inside, ok) : ok;
         }
@@ -168,7 +178,17 @@ StmtRef schedulePool(const GroupInfo& grp, ScheduleContext& ctx) {
         body.push_back(store(I.buffer, nc * outSize + (od * OH + oh) * OW + ow, load(best, intImm(0))));
       }
       return allocate(acc, allocate(best, seq(body)));
-    });
+    };
+    if (!split) return vectorizedLoop("ow", OW, lanes, [&](const ExprRef& ow) { return columns(ow, false); });
+    std::vector<StmtRef> parts;
+    if (owLo > 0)
+      parts.push_back(vectorizedLoop("owl", owLo, 1, [&](const ExprRef& ow) { return columns(ow, false); }));
+    parts.push_back(vectorizedLoop("ow", owHi - owLo, lanes,
+                                   [&](const ExprRef& i) { return columns(intImm(owLo) + i, true); }));
+    if (owHi < OW)
+      parts.push_back(
+          vectorizedLoop("owr", OW - owHi, 1, [&](const ExprRef& i) { return columns(intImm(owHi) + i, false); }));
+    return seq(parts);
   });
 }
 
