@@ -136,6 +136,9 @@ def cases():
         conv_case("conv3x3_pixel_tiles_batch_rows", (2, 8, 10, 10), 16, 3, pad=1, residual=True,
                   knobs={"pixel_tiles": 1, "tile_rows": 5, "tile_ow": 4, "oc_inner": 1}),
         conv_case("conv3x3_s2_nopad_pixel_tiles", (1, 8, 15, 15), 16, 3, stride=2, knobs={"pixel_tiles": 1}),
+        conv_case("conv3x3_pixel_tiles_oc_blocks_per_item", (1, 24, 7, 7), 64, 3, pad=1, residual=True, act="Relu",
+                  knobs={"unit_oc_blocks": 2, "tile_c": 8}),
+        conv_case("conv3x3_s2_pixel_tiles_oc_blocks_default", (1, 16, 14, 14), 128, 3, stride=2, pad=1),
         # pixel path over flat rows (1x1 convs), with broadcast epilogue operands
         conv_case("conv1x1_pixels_flat_residual", (1, 16, 12, 20), 24, 1, residual=True, act="Relu",
                   knobs={"pixel_gemm": 1, "row_pixels": 48}),

@@ -426,7 +426,19 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
   while (g.OH % R) --R;
   if (R * g.OW > 24 * tileOw) pixelTiles = false;
   int64_t nRg = g.OH / R;
-  int64_t units = g.N * ocBlocks * nRg;
+  // Pixel tiles: `unit_oc_blocks` oc blocks per work item share one copy of
+  // the input rows per K block (the most, up to 8, while there are 4 items
+  // per core).
+  int64_t ob = 1;
+  if (pixelTiles && g.group == 1) {
+    int64_t obDefault = 1;
+    for (int64_t d = 1; d <= std::min<int64_t>(8, ocBlocks); ++d)
+      if (ocBlocks % d == 0 && g.N * (ocBlocks / d) * nRg >= 4 * ctx.spec.cores) obDefault = d;
+    ob = std::max<int64_t>(1, ctx.knob(grp, "unit_oc_blocks", obDefault));
+    while (ocBlocks % ob) --ob;
+  }
+  int64_t unitOcBlocks = ocBlocks / ob;
+  int64_t units = g.N * unitOcBlocks * nRg;
   LoopKind kind =
       flops >= ctx.knob(grp, "parallel_min_flops", 1 << 16) && units > 1 ? LoopKind::Parallel : LoopKind::Serial;
   bool tapMajorDefault = tapsOuter && pixelTiles;
@@ -466,22 +478,25 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
   // block's weights).
   bool ocInner = ctx.knob(grp, "oc_inner", ocInnerDefault ? 1 : 0) != 0;
   return loop("unit", units, kind, [&](const ExprRef& unit) {
-    ExprRef rg, ocb, n;
+    ExprRef rg, ocbU, n;
     if (ocInner) {
-      ocb = binary(BinOp::Mod, unit, intImm(ocBlocks));
-      ExprRef rest = binary(BinOp::Div, unit, intImm(ocBlocks));
+      ocbU = binary(BinOp::Mod, unit, intImm(unitOcBlocks));
+      ExprRef rest = binary(BinOp::Div, unit, intImm(unitOcBlocks));
       rg = binary(BinOp::Mod, rest, intImm(nRg));
       n = binary(BinOp::Div, rest, intImm(nRg));
     } else {
       rg = binary(BinOp::Mod, unit, intImm(nRg));
       ExprRef rest = binary(BinOp::Div, unit, intImm(nRg));
-      ocb = binary(BinOp::Mod, rest, intImm(ocBlocks));
-      n = binary(BinOp::Div, rest, intImm(ocBlocks));
+      ocbU = binary(BinOp::Mod, rest, intImm(unitOcBlocks));
+      n = binary(BinOp::Div, rest, intImm(unitOcBlocks));
     }
+    // The oc block the tiles below compute (reassigned per block of the item).
+    ExprRef ocb = ob == 1 ? ocbU : ocbU * ob;
     ExprRef oc0 = ocb * ocTile;
+    ExprRef partBase = intImm(0);
     ExprRef cin0 = g.group == 1 ? intImm(0) : binary(BinOp::Div, oc0, intImm(coutG)) * cinG;
     BufferRef xpad = padCopy ? makeBuffer("xpad", DType::Float32, cb * rowsIn * padW, MemScope::Local) : nullptr;
-    BufferRef part = nKb > 1 ? makeBuffer("part", DType::Float32, R * g.OW * ocTile, MemScope::Local) : nullptr;
+    BufferRef part = nKb > 1 ? makeBuffer("part", DType::Float32, ob * R * g.OW * ocTile, MemScope::Local) : nullptr;
     // Column j of a tile: output pixel (row r of the unit, column ow).
     struct Col {
       ExprRef r, ow;
@@ -518,7 +533,7 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
         int64_t tw = static_cast<int64_t>(cols.size());
         BufferRef acc = makeBuffer("acc", DType::Float32, tw * ocTile, MemScope::Register);
         auto partAt = [&](int64_t j, int64_t v, const ExprRef& l) {
-          return ((cols[j].r * g.OW + cols[j].ow) * ocTile) + intImm(v * vl) + l;
+          return partBase + ((cols[j].r * g.OW + cols[j].ow) * ocTile) + intImm(v * vl) + l;
         };
         std::vector<StmtRef> body;
         StmtRef zero = vecLoop([&](const ExprRef& l) {
@@ -649,13 +664,27 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
           st.push_back(copyRows(rowsIn, [&](const ExprRef& i) { return (rg * R) * g.sh - intImm(g.ph) + i; }));
         int64_t a, nWide, b, nNarrow;
         balancedCut(R * g.OW, a, nWide, b, nNarrow);
-        int64_t p = 0;
-        for (int64_t t = 0; t < nWide + nNarrow; ++t) {
-          int64_t w = t < nWide ? a : b;
-          if (w <= 0) break;
-          std::vector<Col> cols;
-          for (int64_t j = 0; j < w; ++j, ++p) cols.push_back({intImm(p / g.OW), intImm(p % g.OW)});
-          st.push_back(tile(cols, false));
+        auto tiles = [&]() {
+          std::vector<StmtRef> ts;
+          int64_t p = 0;
+          for (int64_t t = 0; t < nWide + nNarrow; ++t) {
+            int64_t w = t < nWide ? a : b;
+            if (w <= 0) break;
+            std::vector<Col> cols;
+            for (int64_t j = 0; j < w; ++j, ++p) cols.push_back({intImm(p / g.OW), intImm(p % g.OW)});
+            ts.push_back(tile(cols, false));
+          }
+          return seq(ts);
+        };
+        if (ob == 1) {
+          st.push_back(tiles());
+        } else {
+          st.push_back(loop("ob", ob, LoopKind::Serial, [&](const ExprRef& sub) {
+            ocb = ocbU * ob + sub;
+            oc0 = ocb * ocTile;
+            partBase = sub * (R * g.OW * ocTile);
+            return tiles();
+          }));
         }
         return seq(st);
       }
