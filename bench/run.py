@@ -11,7 +11,7 @@ measured in the same run (bench/fma_peak.c), and every model's GFLOP/s is
 reported as a share of it.
 
 usage: bench/run.py [--models resnet18,resnet50,mobilenetv2,bert-base]
-                    [--threads 1,2] [--seconds 4] [--out bench/results]
+                    [--threads 1,2] [--seconds 4] [--rounds 3] [--out bench/results]
                     [--dlc build/bin/dlc] [--work DIR]
 
 Writes OUT/results.json, OUT/results.svg (latency ratio chart) and
@@ -134,16 +134,32 @@ def repeats_for(seconds, one_ms):
     return int(min(500, max(10, math.ceil(seconds * 1e3 / max(one_ms, 1e-3)))))
 
 
-def measure(name, dlc, runner, so, onnx_path, npz, binp, threads, seconds):
-    # A short probe sizes the repeat count so each measurement takes about `seconds`.
+def measure(name, dlc, runner, so, onnx_path, npz, binp, threads, seconds, rounds):
+    """Times dlc and ORT in `rounds` alternating rounds (dlc, ORT, then ORT, dlc, ...), each a
+    fresh process, so a burst of load from elsewhere on the machine hits both engines alike.
+    min: the lowest over all rounds; median: the median of the rounds' medians; peak RSS:
+    the highest of the rounds'."""
+    # A short probe sizes the repeat count so each engine's rounds take about `seconds` in all.
     probe, _ = peak_rss([runner, so, binp, str(threads), "1", "3"])
-    reps = repeats_for(seconds, json.loads(probe)["latency_ms"]["median"])
-    out, dlc_rss = peak_rss([runner, so, binp, str(threads), "3", str(reps)])
-    d = json.loads(out)["latency_ms"]
+    reps = max(5, repeats_for(seconds, json.loads(probe)["latency_ms"]["median"]) // rounds)
+    dlc_cmd = [runner, so, binp, str(threads), "3", str(reps)]
     ort_cmd = [sys.executable, os.path.join(HERE, "ort_runner.py"), onnx_path, npz, str(threads), "3", str(reps)]
-    out, ort_rss = peak_rss(ort_cmd)
-    o = json.loads(out)["latency_ms"]
-    return {"repeat": reps, "dlc": {**d, "peak_rss_mib": dlc_rss}, "ort": {**o, "peak_rss_mib": ort_rss}}
+    got = {"dlc": [], "ort": []}
+    for i in range(rounds):
+        order = [("dlc", dlc_cmd), ("ort", ort_cmd)]
+        for key, cmd in (order if i % 2 == 0 else order[::-1]):
+            out, rss = peak_rss(cmd)
+            got[key].append((json.loads(out)["latency_ms"], rss))
+
+    def summary(runs):
+        medians = sorted(r[0]["median"] for r in runs)
+        n = len(medians)
+        median = medians[n // 2] if n % 2 else (medians[n // 2 - 1] + medians[n // 2]) / 2
+        return {"min": min(r[0]["min"] for r in runs), "median": median,
+                "mean": sum(r[0]["mean"] for r in runs) / n, "round_medians": [r[0]["median"] for r in runs],
+                "peak_rss_mib": max(r[1] for r in runs)}
+
+    return {"repeat": reps, "rounds": rounds, "dlc": summary(got["dlc"]), "ort": summary(got["ort"])}
 
 
 def svg_chart(results, path):
@@ -191,7 +207,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--models", default=",".join(bench_models.MODELS))
     ap.add_argument("--threads", default="1,2")
-    ap.add_argument("--seconds", type=float, default=4.0, help="target time per measurement")
+    ap.add_argument("--seconds", type=float, default=4.0, help="target time per engine and thread count")
+    ap.add_argument("--rounds", type=int, default=3, help="alternating dlc/ORT rounds per measurement")
     ap.add_argument("--out", default=os.path.join(HERE, "results"))
     ap.add_argument("--dlc", default=os.path.join(ROOT, "build", "bin", "dlc"))
     ap.add_argument("--work", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), "dlc-bench"))
@@ -204,6 +221,8 @@ def main():
         threads = [int(t) for t in args.threads.split(",")]
     except ValueError:
         die(f"bad --threads '{args.threads}' (want e.g. 1,2)")
+    if args.rounds < 1:
+        die(f"bad --rounds {args.rounds} (want 1 or more)")
     if not os.access(args.dlc, os.X_OK):
         die(f"{args.dlc} not found: build dlc first (bash scripts/test.sh, or cmake --build build)")
     os.makedirs(args.work, exist_ok=True)
@@ -237,7 +256,7 @@ def main():
             f"(max relative error {err:.2g})")
         entry = {"model": name, "gflop": flops / 1e9, "compile_seconds": compile_s, "max_rel_error": err, "runs": []}
         for t in threads:
-            r = measure(name, args.dlc, runner, so, onnx_path, npz, binp, t, args.seconds)
+            r = measure(name, args.dlc, runner, so, onnx_path, npz, binp, t, args.seconds, args.rounds)
             for k in ("dlc", "ort"):
                 r[k]["gflops"] = flops / 1e9 / (r[k]["median"] / 1e3)
                 r[k]["peak_share"] = r[k]["gflops"] / peak_of[t]
@@ -247,7 +266,7 @@ def main():
             entry["runs"].append(r)
             say(f"{name}, {t} thread(s): dlc {r['dlc']['median']:.2f} ms, ORT {r['ort']['median']:.2f} ms, "
                 f"dlc/ORT {r['ratio_median']:.2f}; peak RSS dlc {r['dlc']['peak_rss_mib']:.0f} MiB, "
-                f"ORT {r['ort']['peak_rss_mib']:.0f} MiB ({r['repeat']} runs each)")
+                f"ORT {r['ort']['peak_rss_mib']:.0f} MiB ({r['rounds']} rounds of {r['repeat']} runs each)")
         results["models"].append(entry)
 
     with open(os.path.join(args.out, "results.json"), "w") as f:
