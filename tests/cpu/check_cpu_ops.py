@@ -153,6 +153,13 @@ def cases():
         conv_case("conv_depthwise_s2_relu_wide", (2, 5, 9, 75), 5, 3, stride=2, pad=1, group=5, act="Relu"),
         conv_case("conv_depthwise_wide_residual", (1, 3, 6, 150), 3, 3, pad=1, group=3, residual=True),
         conv_case("conv_depthwise_5x5_dil2", (1, 4, 13, 21), 4, 5, pad=3, group=4, dil=2),
+        # several output rows per item over one copy of their input rows
+        conv_case("conv_depthwise_7x7_plane_residual", (1, 16, 7, 7), 16, 3, pad=1, group=16, residual=True,
+                  act="Relu"),
+        conv_case("conv_depthwise_s2_rows_knob", (2, 3, 12, 12), 3, 3, stride=2, pad=1, group=3,
+                  knobs={"dw_rows": 3}),
+        conv_case("conv_depthwise_dil2_rows_knob", (1, 4, 12, 19), 4, 3, pad=2, group=4, dil=2,
+                  knobs={"dw_rows": 4}),
         conv_case("conv_depthwise_s3_nopad", (1, 6, 14, 19), 6, 3, stride=3, group=6, bias=False),
         Case("convtranspose_s2_group_relu",
              [helper.make_node("ConvTranspose", ["x", "w", "b"], ["c"], group=2, strides=[2, 2], pads=[1, 0, 1, 1],

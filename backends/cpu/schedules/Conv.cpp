@@ -729,17 +729,19 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
 }
 
 // The depthwise path (f32, group == C == OC): vectorized over output columns,
-// one weight broadcast per tap. Each output row (n, c, oh) first copies the KH
-// input rows it reads, zero-padded and split by column phase (col % sw), into
-// a per-thread buffer xpad[kh][phase][col / sw]; tap (kh, kw) of output
-// columns ow.. then reads xpad[kh][(kw*dw) % sw][ow + (kw*dw) / sw ..], a
-// dense vector for any stride, with no mask.
+// one weight broadcast per tap. Each work item, dw_rows output rows of one
+// (n, c), first copies the input rows they read, zero-padded and split by
+// column phase (col % sw), into a per-thread buffer xpad[i][phase][col / sw];
+// tap (kh, kw) of output row r, columns ow.., then reads
+// xpad[r*sh + kh*dh][(kw*dw) % sw][ow + (kw*dw) / sw ..], a dense vector for
+// any stride, with no mask.
 //
-//   for (n, c, oh)                                        (parallel)
-//     xpad[kh][ph][q] = x[n, c, ih(kh), q*sw + ph - pw] or 0
-//     for ow0 in 0..OW step dw_tile_v * lanes   (+ one vector, then one partial vector)
-//       acc[v][:] = sum over kh, kw (unrolled) of xpad[kh][ph(kw)][ow0 + v*lanes + off(kw) + :] * w[c, kh, kw]
-//       y[n, c, oh, ow0 + v*lanes + :] = epilogue(acc[v][:] + bias[c])
+//   for (n, c, row group)                                 (parallel)
+//     xpad[i][ph][q] = x[n, c, ih(i), q*sw + ph - pw] or 0
+//     for r in 0..dw_rows
+//       for ow0 in 0..OW step dw_tile_v * lanes   (+ one vector, then one partial vector)
+//         acc[v][:] = sum over kh, kw (unrolled) of xpad[r*sh + kh*dh][ph(kw)][ow0 + v*lanes + off(kw) + :] * w[c, kh, kw]
+//         y[n, c, oh, ow0 + v*lanes + :] = epilogue(acc[v][:] + bias[c])
 StmtRef scheduleConvDepthwise(const GroupInfo& grp, ScheduleContext& ctx, const ConvGeom& g) {
   const Node& cv = *grp.anchor;
   if (cv.output(0)->type().dtype != DType::Float32 || g.group != g.C || g.M != g.C || g.C == 1) return nullptr;
@@ -756,94 +758,116 @@ StmtRef scheduleConvDepthwise(const GroupInfo& grp, ScheduleContext& ctx, const 
   const ValueBuffer& Wt = ctx.buffers.at(cv.input(1));
   const Value* bias = cv.input(2);
   ExprBuilder biasLoader(ctx.buffers, {});
-  int64_t rows = g.N * g.C * g.OH;
   double flops = 2.0 * g.N * g.M * g.OH * g.OW * g.KH * g.KW;
+  // Rows per work item (`dw_rows`, a divisor of OH): short rows (MobileNet's
+  // 14x14 and 7x7) share one copy of their input rows, (R-1)*sh + (KH-1)*dh + 1
+  // rows instead of KH per output row, and the item's fixed costs. Default:
+  // the most rows within 128 output pixels and 16 KB of copy, while there are
+  // 4 items per core.
+  auto rowsIn = [&](int64_t r) { return (r - 1) * g.sh + (KH - 1) * g.dh + 1; };
+  int64_t rDefault = 1;
+  for (int64_t r = 1; r <= g.OH; ++r)
+    if (g.OH % r == 0 && r * g.OW <= 128 && rowsIn(r) * sw * Q * 4 <= (16 << 10) &&
+        (r == 1 || g.N * g.C * (g.OH / r) >= 4 * ctx.spec.cores))
+      rDefault = r;
+  int64_t R = std::max<int64_t>(1, std::min(ctx.knob(grp, "dw_rows", rDefault), g.OH));
+  while (g.OH % R) --R;
+  int64_t nRows = rowsIn(R), nRg = g.OH / R;
+  int64_t items = g.N * g.C * nRg;
   LoopKind kind =
-      flops >= ctx.knob(grp, "parallel_min_flops", 1 << 16) && rows > 1 ? LoopKind::Parallel : LoopKind::Serial;
-  return loop("row", rows, kind, [&](const ExprRef& row) {
-    ExprRef oh = binary(BinOp::Mod, row, intImm(g.OH));
-    ExprRef nc = binary(BinOp::Div, row, intImm(g.OH));
+      flops >= ctx.knob(grp, "parallel_min_flops", 1 << 16) && items > 1 ? LoopKind::Parallel : LoopKind::Serial;
+  bool needH = g.ph > 0 || (g.OH - 1) * g.sh + (KH - 1) * g.dh - g.ph >= g.H;
+  return loop("row", items, kind, [&](const ExprRef& item) {
+    ExprRef rg = binary(BinOp::Mod, item, intImm(nRg));
+    ExprRef nc = binary(BinOp::Div, item, intImm(nRg));
     ExprRef c = binary(BinOp::Mod, nc, intImm(g.C));
-    BufferRef xpad = makeBuffer("xpad", DType::Float32, KH * sw * Q, MemScope::Local);
+    BufferRef xpad = makeBuffer("xpad", DType::Float32, nRows * sw * Q, MemScope::Local);
     std::vector<StmtRef> st;
-    // The copy: for each (kh, phase), q in [0, Q): column q*sw + ph, input iw = col - pw.
-    for (int64_t kh = 0; kh < KH; ++kh) {
-      ExprRef ih = oh * g.sh + intImm(kh * g.dh - g.ph);
+    // The copy: for each input row i and phase, q in [0, Q): column q*sw + ph, input iw = col - pw.
+    auto copyRow = [&](const ExprRef& i) {
+      ExprRef ih = rg * (R * g.sh) + i - intImm(g.ph);
       ExprRef inH = binary(BinOp::And, binary(BinOp::GE, ih, intImm(0)), binary(BinOp::LT, ih, intImm(g.H)));
       ExprRef src = (nc * g.H + ih) * g.W;
       std::vector<StmtRef> in, out;
       for (int64_t ph = 0; ph < sw; ++ph) {
-        int64_t base = (kh * sw + ph) * Q;
+        ExprRef base = (i * sw + intImm(ph)) * Q;
         // q with 0 <= q*sw + ph - pw < W: [qlo, qhi).
         int64_t qlo = std::min<int64_t>(Q, std::max<int64_t>(0, (g.pw - ph + sw - 1) / sw));
         int64_t qhi = std::max<int64_t>(qlo, std::min<int64_t>(Q, (g.W + g.pw - ph + sw - 1) / sw));
         auto zeros = [&](int64_t from, int64_t to) {
           return vectorizedLoop("z", to - from, static_cast<int>(lanes),
-                                [&](const ExprRef& i) { return store(xpad, intImm(base + from) + i, floatImm(0)); });
+                                [&](const ExprRef& k) { return store(xpad, base + intImm(from) + k, floatImm(0)); });
         };
         if (qlo > 0) in.push_back(zeros(0, qlo));
         if (qhi > qlo)
-          in.push_back(vectorizedLoop("q", qhi - qlo, static_cast<int>(lanes), [&](const ExprRef& i) {
-            ExprRef iw = (intImm(qlo) + i) * sw + intImm(ph - g.pw);
-            return store(xpad, intImm(base + qlo) + i, load(X.buffer, src + iw));
+          in.push_back(vectorizedLoop("q", qhi - qlo, static_cast<int>(lanes), [&](const ExprRef& k) {
+            ExprRef iw = (intImm(qlo) + k) * sw + intImm(ph - g.pw);
+            return store(xpad, base + intImm(qlo) + k, load(X.buffer, src + iw));
           }));
         if (qhi < Q) in.push_back(zeros(qhi, Q));
         out.push_back(zeros(0, Q));
       }
-      st.push_back(g.ph > 0 || (g.OH - 1) * g.sh + (KH - 1) * g.dh - g.ph >= g.H ? ifThenElse(inH, seq(in), seq(out))
-                                                                                 : seq(in));
-    }
-    // One tile of nv vectors of ln lanes from column ow0.
-    auto tile = [&](const ExprRef& ow0, int64_t nv, int64_t ln) {
-      BufferRef acc = makeBuffer("acc", DType::Float32, nv * ln, MemScope::Register);
-      auto vec = [&](const std::function<StmtRef(const ExprRef&)>& f) {
-        if (ln == 1) return f(intImm(0));
-        Var l = makeVar("l");
-        return forLoop(l, intImm(0), intImm(ln), LoopKind::Vectorized, f(varRef(l)));
-      };
-      std::vector<StmtRef> body;
-      body.push_back(vec([&](const ExprRef& l) {
-        std::vector<StmtRef> s;
-        for (int64_t v = 0; v < nv; ++v) s.push_back(store(acc, intImm(v * ln) + l, floatImm(0)));
-        return seq(s);
-      }));
-      body.push_back(vec([&](const ExprRef& l) {
-        std::vector<StmtRef> s;
-        for (int64_t kh = 0; kh < KH; ++kh)
-          for (int64_t kw = 0; kw < KW; ++kw) {
-            int64_t ph = (kw * g.dw) % sw, off = (kw * g.dw) / sw;
-            ExprRef wv = load(Wt.buffer, c * (KH * KW) + intImm(kh * KW + kw));
-            for (int64_t v = 0; v < nv; ++v) {
-              ExprRef xv = load(xpad, intImm((kh * sw + ph) * Q + off + v * ln) + ow0 + l);
-              ExprRef ai = intImm(v * ln) + l;
-              s.push_back(store(acc, ai, call(Intrinsic::Fma, {xv, wv, load(acc, ai)})));
-            }
-          }
-        return seq(s);
-      }));
-      body.push_back(vec([&](const ExprRef& l) {
-        std::vector<StmtRef> s;
-        for (int64_t v = 0; v < nv; ++v) {
-          ExprRef val = load(acc, intImm(v * ln) + l);
-          if (bias) val = val + biasLoader.load(bias, {c});
-          ExprRef ow = ow0 + intImm(v * ln) + l;
-          ExprRef n = binary(BinOp::Div, nc, intImm(g.C));
-          std::vector<ExprRef> oidx = is1d ? std::vector<ExprRef>{n, c, ow} : std::vector<ExprRef>{n, c, oh, ow};
-          s.push_back(storeThroughEpilogue(grp, ctx, oidx, val));
-        }
-        return seq(s);
-      }));
-      return allocate(acc, seq(body));
+      return needH ? ifThenElse(inH, seq(in), seq(out)) : seq(in);
     };
-    int64_t step = tileV * lanes, full = g.OW / step, done = full * step;
-    if (full > 0)
-      st.push_back(loop("owt", full, LoopKind::Serial, [&](const ExprRef& t) { return tile(t * step, tileV, lanes); }));
-    if (g.OW - done >= lanes) {
-      int64_t nv = (g.OW - done) / lanes;
-      st.push_back(tile(intImm(done), nv, lanes));
-      done += nv * lanes;
-    }
-    if (g.OW > done) st.push_back(tile(intImm(done), 1, g.OW - done));
+    st.push_back(nRows == 1 ? copyRow(intImm(0)) : loop("i", nRows, LoopKind::Serial, copyRow));
+    auto outputRow = [&](const ExprRef& r) {
+      ExprRef oh = rg * R + r;
+      // One tile of nv vectors of ln lanes from column ow0.
+      auto tile = [&](const ExprRef& ow0, int64_t nv, int64_t ln) {
+        BufferRef acc = makeBuffer("acc", DType::Float32, nv * ln, MemScope::Register);
+        auto vec = [&](const std::function<StmtRef(const ExprRef&)>& f) {
+          if (ln == 1) return f(intImm(0));
+          Var l = makeVar("l");
+          return forLoop(l, intImm(0), intImm(ln), LoopKind::Vectorized, f(varRef(l)));
+        };
+        std::vector<StmtRef> body;
+        body.push_back(vec([&](const ExprRef& l) {
+          std::vector<StmtRef> s;
+          for (int64_t v = 0; v < nv; ++v) s.push_back(store(acc, intImm(v * ln) + l, floatImm(0)));
+          return seq(s);
+        }));
+        body.push_back(vec([&](const ExprRef& l) {
+          std::vector<StmtRef> s;
+          for (int64_t kh = 0; kh < KH; ++kh)
+            for (int64_t kw = 0; kw < KW; ++kw) {
+              int64_t ph = (kw * g.dw) % sw, off = (kw * g.dw) / sw;
+              ExprRef wv = load(Wt.buffer, c * (KH * KW) + intImm(kh * KW + kw));
+              ExprRef rowBase = ((r * g.sh + intImm(kh * g.dh)) * sw + intImm(ph)) * Q;
+              for (int64_t v = 0; v < nv; ++v) {
+                ExprRef xv = load(xpad, rowBase + intImm(off + v * ln) + ow0 + l);
+                ExprRef ai = intImm(v * ln) + l;
+                s.push_back(store(acc, ai, call(Intrinsic::Fma, {xv, wv, load(acc, ai)})));
+              }
+            }
+          return seq(s);
+        }));
+        body.push_back(vec([&](const ExprRef& l) {
+          std::vector<StmtRef> s;
+          for (int64_t v = 0; v < nv; ++v) {
+            ExprRef val = load(acc, intImm(v * ln) + l);
+            if (bias) val = val + biasLoader.load(bias, {c});
+            ExprRef ow = ow0 + intImm(v * ln) + l;
+            ExprRef n = binary(BinOp::Div, nc, intImm(g.C));
+            std::vector<ExprRef> oidx = is1d ? std::vector<ExprRef>{n, c, ow} : std::vector<ExprRef>{n, c, oh, ow};
+            s.push_back(storeThroughEpilogue(grp, ctx, oidx, val));
+          }
+          return seq(s);
+        }));
+        return allocate(acc, seq(body));
+      };
+      std::vector<StmtRef> rs;
+      int64_t step = tileV * lanes, full = g.OW / step, done = full * step;
+      if (full > 0)
+        rs.push_back(loop("owt", full, LoopKind::Serial, [&](const ExprRef& t) { return tile(t * step, tileV, lanes); }));
+      if (g.OW - done >= lanes) {
+        int64_t nv = (g.OW - done) / lanes;
+        rs.push_back(tile(intImm(done), nv, lanes));
+        done += nv * lanes;
+      }
+      if (g.OW > done) rs.push_back(tile(intImm(done), 1, g.OW - done));
+      return seq(rs);
+    };
+    st.push_back(R == 1 ? outputRow(intImm(0)) : loop("r", R, LoopKind::Serial, outputRow));
     return allocate(xpad, seq(st));
   });
 }
