@@ -473,7 +473,12 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
             }
         return p;
       });
-  bool ocInnerDefault = false;
+  // Row groups outermost when there are enough of them: each thread's share
+  // of the work is then a band of image rows, as in the pixel path and the
+  // depthwise path, so what one kernel writes on a core the next one reads
+  // there (on a VM whose two vCPUs sit on different L3s, a cache line from
+  // the other core costs ~10x a local one).
+  bool ocInnerDefault = nRg >= 2 * ctx.spec.cores;
   // Input rows in the copy: KH per output row, or all the unit's rows.
   int64_t rowsIn = pixelTiles ? (R - 1) * g.sh + (KH - 1) * g.dh + 1 : KH;
 
@@ -780,10 +785,22 @@ StmtRef scheduleConvDepthwise(const GroupInfo& grp, ScheduleContext& ctx, const 
   LoopKind kind =
       flops >= ctx.knob(grp, "parallel_min_flops", 1 << 16) && items > 1 ? LoopKind::Parallel : LoopKind::Serial;
   bool needH = g.ph > 0 || (g.OH - 1) * g.sh + (KH - 1) * g.dh - g.ph >= g.H;
+  // Work order: channels inside row groups (`dw_rows_outer`, each thread's
+  // share a band of image rows, as in the other conv paths), or row groups
+  // inside channels.
+  bool rowsOuter = ctx.knob(grp, "dw_rows_outer", nRg >= 2 * ctx.spec.cores ? 1 : 0) != 0;
   return loop("row", items, kind, [&](const ExprRef& item) {
-    ExprRef rg = binary(BinOp::Mod, item, intImm(nRg));
-    ExprRef nc = binary(BinOp::Div, item, intImm(nRg));
-    ExprRef c = binary(BinOp::Mod, nc, intImm(g.C));
+    ExprRef rg, nc, c;
+    if (rowsOuter) {
+      c = binary(BinOp::Mod, item, intImm(g.C));
+      ExprRef rest = binary(BinOp::Div, item, intImm(g.C));
+      rg = binary(BinOp::Mod, rest, intImm(nRg));
+      nc = binary(BinOp::Div, rest, intImm(nRg)) * g.C + c;
+    } else {
+      rg = binary(BinOp::Mod, item, intImm(nRg));
+      nc = binary(BinOp::Div, item, intImm(nRg));
+      c = binary(BinOp::Mod, nc, intImm(g.C));
+    }
     BufferRef xpad = makeBuffer("xpad", DType::Float32, nRows * sw * Q, MemScope::Local);
     std::vector<StmtRef> st;
     // The copy: for each input row i and phase, q in [0, Q): column q*sw + ph, input iw = col - pw.
