@@ -4,7 +4,7 @@
 // elementwise epilogue. The spatial dims are seen as (D, H, W), 1-D and 2-D
 // problems having leading extents of 1.
 //
-//   for (nc, od, oh)                                 (parallel)
+//   for (od, oh, nc)                                 (parallel; or (nc, od, oh))
 //     for ow                                         (vectorized when unrolled)
 //       acc = reduce over (kd, kh, kw) of x[nc, id, ih, iw], masked by a select
 //       y[nc, od, oh, ow] = epilogue(finish(acc))    (indices[...] = argmax)
@@ -99,9 +99,13 @@ StmtRef schedulePool(const GroupInfo& grp, ScheduleContext& ctx) {
   int64_t owHi = lastIn < 0 ? owLo : std::max(owLo, std::min<int64_t>(OW, lastIn / s[2] + 1));
   bool split = unroll && lanes > 1 && owHi - owLo >= lanes && ctx.knob(grp, "interior_columns", 1) != 0;
 
+  // Rows outermost (`rows_outer`, when there are two per core): each thread's
+  // share is a band of image rows, as in the conv schedules, so the rows a
+  // conv wrote on a core are pooled there.
+  bool rowsOuter = ctx.knob(grp, "rows_outer", OD * OH >= 2 * ctx.spec.cores ? 1 : 0) != 0;
   return loop("row", NC * OD * OH, loopKind, [&](const ExprRef& row) {
-    std::vector<ExprRef> r = delinearize(row, {NC, OD, OH});
-    ExprRef nc = r[0], od = r[1], oh = r[2];
+    std::vector<ExprRef> r = rowsOuter ? delinearize(row, {OD, OH, NC}) : delinearize(row, {NC, OD, OH});
+    ExprRef nc = rowsOuter ? r[2] : r[0], od = rowsOuter ? r[0] : r[1], oh = rowsOuter ? r[1] : r[2];
     auto columns = [&](const ExprRef& ow, bool interior) -> StmtRef {
       ExprRef o[3] = {od, oh, ow};
       // Window position (kd, kh, kw): its value (clamped load), whether it is
