@@ -276,8 +276,8 @@ StmtRef scheduleConvPixels(const GroupInfo& grp, ScheduleContext& ctx, const Con
 // whose taps are all in bounds. The stores of a finished
 // tile (bias and fused epilogue) go to NCHW addresses, strided by OH*OW.
 // A 1x1 stride-1 unpadded conv is a GEMM over (oc, ic) x (ic, pixels): its
-// pixels are re-cut into rows of `row_pixels` so tiles do not end at each
-// image row.
+// pixels are re-cut into rows of `flat_row_pixels` so tiles do not end at
+// each image row.
 //
 //   for (n, ocb, oh)                                   (parallel)
 //     xpad[ci][kh][:] = x[n, ci, ih(kh), :] zero-padded     (padded_copy)
@@ -343,7 +343,7 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
     };
     for (int64_t d = 1; d <= std::min<int64_t>(P, std::max<int64_t>(g.OW, 32 * tileOw)); ++d)
       if (P % d == 0 && score(d) > score(best)) best = d;
-    int64_t rowPix = ctx.knob(grp, "row_pixels", best);
+    int64_t rowPix = ctx.knob(grp, "flat_row_pixels", best);
     if (rowPix > 0 && P % rowPix == 0) {
       g.OW = g.W = rowPix;
       g.OH = g.H = P / rowPix;
