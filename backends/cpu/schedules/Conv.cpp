@@ -177,18 +177,9 @@ StmtRef scheduleConvPixels(const GroupInfo& grp, ScheduleContext& ctx, const Con
   // stay in L2; or rows inside oc blocks.
   bool ocInner = ctx.knob(grp, "oc_inner", 1) != 0;
   return loop("row", rows, kind, [&](const ExprRef& row) {
-    ExprRef oh, ocb, n;
-    if (ocInner) {
-      ocb = binary(BinOp::Mod, row, intImm(ocBlocks));
-      ExprRef rest = binary(BinOp::Div, row, intImm(ocBlocks));
-      oh = binary(BinOp::Mod, rest, intImm(OH));
-      n = binary(BinOp::Div, rest, intImm(OH));
-    } else {
-      oh = binary(BinOp::Mod, row, intImm(OH));
-      ExprRef rest = binary(BinOp::Div, row, intImm(OH));
-      ocb = binary(BinOp::Mod, rest, intImm(ocBlocks));
-      n = binary(BinOp::Div, rest, intImm(ocBlocks));
-    }
+    std::vector<ExprRef> ix = delinearize(row, ocInner ? std::vector<int64_t>{g.N, OH, ocBlocks}
+                                                       : std::vector<int64_t>{g.N, ocBlocks, OH});
+    ExprRef n = ix[0], oh = ocInner ? ix[1] : ix[2], ocb = ocInner ? ix[2] : ix[1];
     ExprRef oc0 = ocb * tileM;
     ExprRef cin0 = g.group == 1 ? intImm(0) : binary(BinOp::Div, oc0, intImm(coutG)) * cinG;
     // A tile of `cols` columns from ow0: full vectors, then one partial.
@@ -491,18 +482,9 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
   // block's weights).
   bool ocInner = ctx.knob(grp, "oc_inner", ocInnerDefault ? 1 : 0) != 0;
   return loop("unit", units, kind, [&](const ExprRef& unit) {
-    ExprRef rg, ocbU, n;
-    if (ocInner) {
-      ocbU = binary(BinOp::Mod, unit, intImm(unitOcBlocks));
-      ExprRef rest = binary(BinOp::Div, unit, intImm(unitOcBlocks));
-      rg = binary(BinOp::Mod, rest, intImm(nRg));
-      n = binary(BinOp::Div, rest, intImm(nRg));
-    } else {
-      rg = binary(BinOp::Mod, unit, intImm(nRg));
-      ExprRef rest = binary(BinOp::Div, unit, intImm(nRg));
-      ocbU = binary(BinOp::Mod, rest, intImm(unitOcBlocks));
-      n = binary(BinOp::Div, rest, intImm(unitOcBlocks));
-    }
+    std::vector<ExprRef> ix = delinearize(unit, ocInner ? std::vector<int64_t>{g.N, nRg, unitOcBlocks}
+                                                        : std::vector<int64_t>{g.N, unitOcBlocks, nRg});
+    ExprRef n = ix[0], rg = ocInner ? ix[1] : ix[2], ocbU = ocInner ? ix[2] : ix[1];
     // The oc block the tiles below compute (reassigned per block of the item).
     ExprRef ocb = ob == 1 ? ocbU : ocbU * ob;
     ExprRef oc0 = ocb * ocTile;
@@ -790,17 +772,10 @@ StmtRef scheduleConvDepthwise(const GroupInfo& grp, ScheduleContext& ctx, const 
   // inside channels.
   bool rowsOuter = ctx.knob(grp, "dw_rows_outer", nRg >= 2 * ctx.spec.cores ? 1 : 0) != 0;
   return loop("row", items, kind, [&](const ExprRef& item) {
-    ExprRef rg, nc, c;
-    if (rowsOuter) {
-      c = binary(BinOp::Mod, item, intImm(g.C));
-      ExprRef rest = binary(BinOp::Div, item, intImm(g.C));
-      rg = binary(BinOp::Mod, rest, intImm(nRg));
-      nc = binary(BinOp::Div, rest, intImm(nRg)) * g.C + c;
-    } else {
-      rg = binary(BinOp::Mod, item, intImm(nRg));
-      nc = binary(BinOp::Div, item, intImm(nRg));
-      c = binary(BinOp::Mod, nc, intImm(g.C));
-    }
+    std::vector<ExprRef> ix = delinearize(item, rowsOuter ? std::vector<int64_t>{g.N, nRg, g.C}
+                                                          : std::vector<int64_t>{g.N, g.C, nRg});
+    ExprRef rg = rowsOuter ? ix[1] : ix[2], c = rowsOuter ? ix[2] : ix[1];
+    ExprRef nc = ix[0] * g.C + c;
     BufferRef xpad = makeBuffer("xpad", DType::Float32, nRows * sw * Q, MemScope::Local);
     std::vector<StmtRef> st;
     // The copy: for each input row i and phase, q in [0, Q): column q*sw + ph, input iw = col - pw.
