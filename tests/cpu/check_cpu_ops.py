@@ -166,6 +166,8 @@ def cases():
                   knobs={"dw_rows": 2, "dw_rows_outer": 0}),
         conv_case("conv3x3_rows_outer_batch", (2, 8, 12, 10), 16, 3, pad=1, residual=True, act="Relu",
                   knobs={"oc_inner": 1, "tile_c": 4}),
+        conv_case("conv3x3_row_tiles_oc_blocks_per_item", (1, 24, 9, 20), 64, 3, pad=1, residual=True, act="Relu",
+                  knobs={"unit_oc_blocks": 2, "tile_c": 8, "pixel_tiles": 0, "tile_rows": 3}),
         conv_case("conv_depthwise_s3_nopad", (1, 6, 14, 19), 6, 3, stride=3, group=6, bias=False),
         Case("convtranspose_s2_group_relu",
              [helper.make_node("ConvTranspose", ["x", "w", "b"], ["c"], group=2, strides=[2, 2], pads=[1, 0, 1, 1],

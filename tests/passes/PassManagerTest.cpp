@@ -88,7 +88,8 @@ TEST(PassRegistry, BuiltinPipelines) {
   passes::registerBuiltinPasses(r);
   EXPECT_TRUE(r.pipeline(0).empty());
   EXPECT_EQ(r.pipeline(1), (std::vector<std::string>{"simplify", "constfold", "fold-bn", "fuse", "dce"}));
-  EXPECT_EQ(r.pipeline(2), (std::vector<std::string>{"simplify", "constfold", "fold-bn", "cse", "fuse", "dce"}));
+  EXPECT_EQ(r.pipeline(2),
+            (std::vector<std::string>{"simplify", "constfold", "fold-bn", "cse", "conv-subsample", "fuse", "dce"}));
   for (const PassInfo& p : r.all()) {
     EXPECT_FALSE(p.summary.empty()) << p.name;
     EXPECT_EQ(p.create()->name(), p.name);

@@ -425,11 +425,10 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
   while (g.OH % R) --R;
   if (R * g.OW > 24 * tileOw) pixelTiles = false;
   int64_t nRg = g.OH / R;
-  // Pixel tiles: `unit_oc_blocks` oc blocks per work item share one copy of
-  // the input rows per K block (the most, up to 8, while there are 4 items
-  // per core).
+  // `unit_oc_blocks` oc blocks per work item share one copy of the input rows
+  // per K block (the most, up to 8, while there are 4 items per core).
   int64_t ob = 1;
-  if (pixelTiles && g.group == 1) {
+  if (padCopy && g.group == 1) {
     int64_t obDefault = 1;
     for (int64_t d = 1; d <= std::min<int64_t>(8, ocBlocks); ++d)
       if (ocBlocks % d == 0 && g.N * (ocBlocks / d) * nRg >= 4 * ctx.spec.cores) obDefault = d;
@@ -653,6 +652,16 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
           nNarrow = nt - nWide;
         }
       };
+      // The item's oc blocks over the same copied rows (one block: as is).
+      auto perOcBlock = [&](const std::function<StmtRef()>& tiles) {
+        if (ob == 1) return tiles();
+        return loop("ob", ob, LoopKind::Serial, [&](const ExprRef& sub) {
+          ocb = ocbU * ob + sub;
+          oc0 = ocb * ocTile;
+          partBase = sub * (R * g.OW * ocTile);
+          return tiles();
+        });
+      };
       if (pixelTiles) {
         std::vector<StmtRef> st;
         if (padCopy)
@@ -671,16 +680,7 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
           }
           return seq(ts);
         };
-        if (ob == 1) {
-          st.push_back(tiles());
-        } else {
-          st.push_back(loop("ob", ob, LoopKind::Serial, [&](const ExprRef& sub) {
-            ocb = ocbU * ob + sub;
-            oc0 = ocb * ocTile;
-            partBase = sub * (R * g.OW * ocTile);
-            return tiles();
-          }));
-        }
+        st.push_back(perOcBlock(tiles));
         return seq(st);
       }
       return loop("r", R, LoopKind::Serial, [&](const ExprRef& r) {
@@ -693,22 +693,28 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
         std::vector<StmtRef> st;
         if (padCopy)
           st.push_back(copyRows(KH, [&](const ExprRef& kh) { return oh * g.sh + kh * g.dh - intImm(g.ph); }));
-        if (owLo > 0) st.push_back(loop("owl", owLo, LoopKind::Serial, [&](const ExprRef& c) { return rowTile(c, 1, true); }));
-        int64_t nI = owHi - owLo;
-        if (nI > 0) {
-          // wide tiles of width a, then narrow ones of width b (b == a - 1, or the tail)
-          int64_t a, nWide, b, nNarrow;
-          balancedCut(nI, a, nWide, b, nNarrow);
-          if (nWide > 0)
-            st.push_back(loop("owt", nWide, LoopKind::Serial,
-                              [&](const ExprRef& t) { return rowTile(intImm(owLo) + t * a, a, false); }));
-          if (nNarrow > 0 && b > 0)
-            st.push_back(loop("own", nNarrow, LoopKind::Serial,
-                              [&](const ExprRef& t) { return rowTile(intImm(owLo + nWide * a) + t * b, b, false); }));
-        }
-        if (owHi < g.OW)
-          st.push_back(
-              loop("owr", g.OW - owHi, LoopKind::Serial, [&](const ExprRef& c) { return rowTile(intImm(owHi) + c, 1, true); }));
+        auto rowTiles = [&]() {
+          std::vector<StmtRef> ts;
+          if (owLo > 0)
+            ts.push_back(loop("owl", owLo, LoopKind::Serial, [&](const ExprRef& c) { return rowTile(c, 1, true); }));
+          int64_t nI = owHi - owLo;
+          if (nI > 0) {
+            // wide tiles of width a, then narrow ones of width b (b == a - 1, or the tail)
+            int64_t a, nWide, b, nNarrow;
+            balancedCut(nI, a, nWide, b, nNarrow);
+            if (nWide > 0)
+              ts.push_back(loop("owt", nWide, LoopKind::Serial,
+                                [&](const ExprRef& t) { return rowTile(intImm(owLo) + t * a, a, false); }));
+            if (nNarrow > 0 && b > 0)
+              ts.push_back(loop("own", nNarrow, LoopKind::Serial,
+                                [&](const ExprRef& t) { return rowTile(intImm(owLo + nWide * a) + t * b, b, false); }));
+          }
+          if (owHi < g.OW)
+            ts.push_back(loop("owr", g.OW - owHi, LoopKind::Serial,
+                              [&](const ExprRef& c) { return rowTile(intImm(owHi) + c, 1, true); }));
+          return seq(ts);
+        };
+        st.push_back(perOcBlock(rowTiles));
         return seq(st);
       });
     };
