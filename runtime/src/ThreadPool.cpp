@@ -116,7 +116,6 @@ void ThreadPool::parallelFor(int64_t n, Body body, void* closure) {
   // state_ is kClosed with nobody inside: the job fields are ours to write.
   body_ = body;
   closure_ = closure;
-  n_ = n;
   int64_t t = numThreads();
   grain_ = std::max<int64_t>(1, n / (t * 8));
   for (int64_t i = 0; i < t; ++i) {

@@ -68,7 +68,6 @@ class ThreadPool {
   // The job of the current generation; written before generation_ is bumped.
   Body body_ = nullptr;
   void* closure_ = nullptr;
-  int64_t n_ = 0;
   int64_t grain_ = 1;
   // Per thread: the first unclaimed iteration of its home range, and its end.
   struct alignas(64) Range {

@@ -535,15 +535,20 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
           for (int64_t k = 0; k < tw * tileOc; ++k) st.push_back(store(acc, intImm(k * vl) + l, floatImm(0)));
           return seq(st);
         });
-        if (part) {
-          StmtRef reload = vecLoop([&](const ExprRef& l) {
+        // The tile's accumulators to (or from) its partial sums between K blocks.
+        auto moveParts = [&](bool toPart) {
+          return vecLoop([&](const ExprRef& l) {
             std::vector<StmtRef> st;
             for (int64_t j = 0; j < tw; ++j)
-              for (int64_t v = 0; v < tileOc; ++v)
-                st.push_back(store(acc, intImm((j * tileOc + v) * vl) + l, load(part, partAt(j, v, l))));
+              for (int64_t v = 0; v < tileOc; ++v) {
+                ExprRef ai = intImm((j * tileOc + v) * vl) + l, pi = partAt(j, v, l);
+                st.push_back(toPart ? store(part, pi, load(acc, ai)) : store(acc, ai, load(part, pi)));
+              }
             return seq(st);
           });
-          body.push_back(ifThenElse(first, zero, reload));
+        };
+        if (part) {
+          body.push_back(ifThenElse(first, zero, moveParts(false)));
         } else {
           body.push_back(zero);
         }
@@ -628,14 +633,7 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
           return seq(st);
         });
         if (part) {
-          StmtRef keep = vecLoop([&](const ExprRef& l) {
-            std::vector<StmtRef> st;
-            for (int64_t j = 0; j < tw; ++j)
-              for (int64_t v = 0; v < tileOc; ++v)
-                st.push_back(store(part, partAt(j, v, l), load(acc, intImm((j * tileOc + v) * vl) + l)));
-            return seq(st);
-          });
-          body.push_back(ifThenElse(last, finish, keep));
+          body.push_back(ifThenElse(last, finish, moveParts(true)));
         } else {
           body.push_back(finish);
         }
