@@ -149,6 +149,15 @@ def cases():
         conv_case("conv1x1_pixels_default_56", (1, 64, 16, 28), 64, 1, residual=True, act="Relu"),
         conv_case("conv1x1_pixels_rows_outer", (2, 16, 6, 10), 24, 1, residual=True, act="Relu",
                   knobs={"pixel_gemm": 1, "oc_inner": 0}),
+        # Phase-split pixel path (few input channels: the RGB stem), with a
+        # partial last vector, strides 2 and 3, dilation, batch and knobs
+        conv_case("conv7x7_s2_p3_phase_pixels_residual", (1, 3, 70, 67), 64, 7, stride=2, pad=3, residual=True,
+                  act="Relu"),
+        conv_case("conv5x5_s3_phase_pixels_batch", (2, 4, 40, 61), 24, 5, stride=3, pad=2, act="Relu"),
+        conv_case("conv3x3_dil2_phase_pixels_knobs", (1, 2, 21, 45), 12, 3, pad=1, dil=2, residual=True,
+                  knobs={"phase_pixels": 1, "phase_rows": 3, "tile_m": 3, "tile_nv": 1}),
+        conv_case("conv3x3_s2_phase_pixels_no_bias", (1, 3, 33, 70), 8, 3, stride=2, bias=False,
+                  knobs={"phase_pixels": 1, "phase_rows": 2}),
         # Depthwise path (group == C == OC), strides and row tiles.
         conv_case("conv_depthwise_s2_relu_wide", (2, 5, 9, 75), 5, 3, stride=2, pad=1, group=5, act="Relu"),
         conv_case("conv_depthwise_wide_residual", (1, 3, 6, 150), 3, 3, pad=1, group=3, residual=True),

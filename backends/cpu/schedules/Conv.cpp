@@ -17,7 +17,8 @@
 //       acc[tile_co][lanes] = 0
 //       for ci, kh, kw: acc[c][v] += x[n, ci, ih, iw(v)] * w[co+c, ci, kh, kw]
 //       y[n, co+c, oh, ow0+v] = epilogue(acc[c][v] + bias[co+c])
-#include "../Schedules.h"
+#include "ConvGeom.h"
+
 #include <algorithm>
 #include <tuple>
 
@@ -27,36 +28,6 @@ namespace dlc::cpu {
 using namespace kernel;
 
 namespace {
-
-struct ConvGeom {
-  int64_t N, C, H, W, M, OH, OW, KH, KW;
-  int64_t sh = 1, sw = 1, dh = 1, dw = 1, ph = 0, pw = 0, group = 1;
-};
-
-ConvGeom geomOf(const Node& n) {
-  std::vector<int64_t> x = staticExtents(*n.input(0)), w = staticExtents(*n.input(1)), y = staticExtents(*n.output(0));
-  if (x.size() != 3 && x.size() != 4) unsupported(n.describe(), ": ", x.size() - 2, "-D Conv has no CPU schedule");
-  size_t sp = x.size() - 2;
-  ConvGeom g{};
-  g.N = x[0];
-  g.C = x[1];
-  g.M = y[1];
-  g.group = n.attrInt("group", 1);
-  std::vector<int64_t> strides = n.attrInts("strides", std::vector<int64_t>(sp, 1));
-  std::vector<int64_t> dil = n.attrInts("dilations", std::vector<int64_t>(sp, 1));
-  if (sp == 1) {
-    g.H = g.OH = g.KH = 1;
-    g.W = x[2], g.OW = y[2], g.KW = w[2];
-    g.sw = strides[0], g.dw = dil[0];
-    g.pw = leadingPad(n, 0, g.W, g.OW, g.KW, g.sw, g.dw);
-  } else {
-    g.H = x[2], g.W = x[3], g.OH = y[2], g.OW = y[3], g.KH = w[2], g.KW = w[3];
-    g.sh = strides[0], g.sw = strides[1], g.dh = dil[0], g.dw = dil[1];
-    g.ph = leadingPad(n, 0, g.H, g.OH, g.KH, g.sh, g.dh);
-    g.pw = leadingPad(n, 1, g.W, g.OW, g.KW, g.sw, g.dw);
-  }
-  return g;
-}
 
 // The pixel path for 1x1 stride-1 unpadded convs (f32), a GEMM over
 // (oc, ic) x (ic, pixels) in NCHW: vectorized over the output columns of one
@@ -979,6 +950,7 @@ StmtRef scheduleConv(const GroupInfo& grp, ScheduleContext& ctx) {
     unsupported(cv.describe(), ": Conv of ", dtypeName(dt), " has no CPU schedule");
   ConvGeom g = geomOf(cv);
   if (StmtRef s = scheduleConvPixels(grp, ctx, g)) return s;
+  if (StmtRef s = scheduleConvPhasePixels(grp, ctx, g)) return s;
   if (StmtRef s = scheduleConvChannels(grp, ctx, g)) return s;
   if (StmtRef s = scheduleConvDepthwise(grp, ctx, g)) return s;
   return scheduleConvColumns(grp, ctx, g);

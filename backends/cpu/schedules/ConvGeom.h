@@ -1,0 +1,44 @@
+// The geometry of a 1-D or 2-D Conv as the CPU conv schedules see it (a 1-D
+// conv has H = OH = KH = 1), and the conv paths that live outside Conv.cpp.
+#pragma once
+
+#include "../Schedules.h"
+#include "dlc/support/Error.h"
+
+namespace dlc::cpu {
+
+struct ConvGeom {
+  int64_t N, C, H, W, M, OH, OW, KH, KW;
+  int64_t sh = 1, sw = 1, dh = 1, dw = 1, ph = 0, pw = 0, group = 1;
+};
+
+inline ConvGeom geomOf(const Node& n) {
+  std::vector<int64_t> x = staticExtents(*n.input(0)), w = staticExtents(*n.input(1)), y = staticExtents(*n.output(0));
+  if (x.size() != 3 && x.size() != 4) unsupported(n.describe(), ": ", x.size() - 2, "-D Conv has no CPU schedule");
+  size_t sp = x.size() - 2;
+  ConvGeom g{};
+  g.N = x[0];
+  g.C = x[1];
+  g.M = y[1];
+  g.group = n.attrInt("group", 1);
+  std::vector<int64_t> strides = n.attrInts("strides", std::vector<int64_t>(sp, 1));
+  std::vector<int64_t> dil = n.attrInts("dilations", std::vector<int64_t>(sp, 1));
+  if (sp == 1) {
+    g.H = g.OH = g.KH = 1;
+    g.W = x[2], g.OW = y[2], g.KW = w[2];
+    g.sw = strides[0], g.dw = dil[0];
+    g.pw = leadingPad(n, 0, g.W, g.OW, g.KW, g.sw, g.dw);
+  } else {
+    g.H = x[2], g.W = x[3], g.OH = y[2], g.OW = y[3], g.KH = w[2], g.KW = w[3];
+    g.sh = strides[0], g.sw = strides[1], g.dh = dil[0], g.dw = dil[1];
+    g.ph = leadingPad(n, 0, g.H, g.OH, g.KH, g.sh, g.dh);
+    g.pw = leadingPad(n, 1, g.W, g.OW, g.KW, g.sw, g.dw);
+  }
+  return g;
+}
+
+// The phase-split pixel path for strided KxK convs with few input channels
+// (ConvPhasePixels.cpp); null when it does not apply.
+kernel::StmtRef scheduleConvPhasePixels(const GroupInfo& grp, ScheduleContext& ctx, const ConvGeom& g);
+
+}  // namespace dlc::cpu
