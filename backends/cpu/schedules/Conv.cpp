@@ -777,26 +777,8 @@ StmtRef scheduleConvDepthwise(const GroupInfo& grp, ScheduleContext& ctx, const 
       ExprRef ih = rg * (R * g.sh) + i - intImm(g.ph);
       ExprRef inH = binary(BinOp::And, binary(BinOp::GE, ih, intImm(0)), binary(BinOp::LT, ih, intImm(g.H)));
       ExprRef src = (nc * g.H + ih) * g.W;
-      std::vector<StmtRef> in, out;
-      for (int64_t ph = 0; ph < sw; ++ph) {
-        ExprRef base = (i * sw + intImm(ph)) * Q;
-        // q with 0 <= q*sw + ph - pw < W: [qlo, qhi).
-        int64_t qlo = std::min<int64_t>(Q, std::max<int64_t>(0, (g.pw - ph + sw - 1) / sw));
-        int64_t qhi = std::max<int64_t>(qlo, std::min<int64_t>(Q, (g.W + g.pw - ph + sw - 1) / sw));
-        auto zeros = [&](int64_t from, int64_t to) {
-          return vectorizedLoop("z", to - from, static_cast<int>(lanes),
-                                [&](const ExprRef& k) { return store(xpad, base + intImm(from) + k, floatImm(0)); });
-        };
-        if (qlo > 0) in.push_back(zeros(0, qlo));
-        if (qhi > qlo)
-          in.push_back(vectorizedLoop("q", qhi - qlo, static_cast<int>(lanes), [&](const ExprRef& k) {
-            ExprRef iw = (intImm(qlo) + k) * sw + intImm(ph - g.pw);
-            return store(xpad, base + intImm(qlo) + k, load(X.buffer, src + iw));
-          }));
-        if (qhi < Q) in.push_back(zeros(qhi, Q));
-        out.push_back(zeros(0, Q));
-      }
-      return needH ? ifThenElse(inH, seq(in), seq(out)) : seq(in);
+      return phaseSplitRowCopy(xpad, i * (sw * Q), X.buffer, src, needH ? inH : nullptr, sw, g.pw, g.W, Q,
+                               static_cast<int>(lanes));
     };
     st.push_back(nRows == 1 ? copyRow(intImm(0)) : loop("i", nRows, LoopKind::Serial, copyRow));
     auto outputRow = [&](const ExprRef& r) {

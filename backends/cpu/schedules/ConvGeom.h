@@ -37,6 +37,14 @@ inline ConvGeom geomOf(const Node& n) {
   return g;
 }
 
+// One input row copied into a buffer split by column phase (the depthwise
+// and phase-split pixel paths): for each phase ph in [0, sw) and q in [0, Q),
+// xpad[rowStart + ph*Q + q] = x[src + q*sw + ph - pw], zero where that column
+// is outside [0, W); all zeros when `inH` (if given) is false.
+kernel::StmtRef phaseSplitRowCopy(const kernel::BufferRef& xpad, const kernel::ExprRef& rowStart,
+                                  const kernel::BufferRef& x, const kernel::ExprRef& src, const kernel::ExprRef& inH,
+                                  int64_t sw, int64_t pw, int64_t W, int64_t Q, int lanes);
+
 // The phase-split pixel path for strided KxK convs with few input channels
 // (ConvPhasePixels.cpp); null when it does not apply.
 kernel::StmtRef scheduleConvPhasePixels(const GroupInfo& grp, ScheduleContext& ctx, const ConvGeom& g);

@@ -21,6 +21,30 @@
 namespace dlc::cpu {
 using namespace kernel;
 
+StmtRef phaseSplitRowCopy(const BufferRef& xpad, const ExprRef& rowStart, const BufferRef& x, const ExprRef& src,
+                          const ExprRef& inH, int64_t sw, int64_t pw, int64_t W, int64_t Q, int lanes) {
+  std::vector<StmtRef> in, out;
+  for (int64_t ph = 0; ph < sw; ++ph) {
+    ExprRef base = rowStart + intImm(ph * Q);
+    // q with 0 <= q*sw + ph - pw < W: [qlo, qhi).
+    int64_t qlo = std::min<int64_t>(Q, std::max<int64_t>(0, (pw - ph + sw - 1) / sw));
+    int64_t qhi = std::max<int64_t>(qlo, std::min<int64_t>(Q, (W + pw - ph + sw - 1) / sw));
+    auto zeros = [&](int64_t from, int64_t to) {
+      return vectorizedLoop("z", to - from, lanes,
+                            [&](const ExprRef& k) { return store(xpad, base + intImm(from) + k, floatImm(0)); });
+    };
+    if (qlo > 0) in.push_back(zeros(0, qlo));
+    if (qhi > qlo)
+      in.push_back(vectorizedLoop("q", qhi - qlo, lanes, [&](const ExprRef& k) {
+        ExprRef iw = (intImm(qlo) + k) * sw + intImm(ph - pw);
+        return store(xpad, base + intImm(qlo) + k, load(x, src + iw));
+      }));
+    if (qhi < Q) in.push_back(zeros(qhi, Q));
+    out.push_back(zeros(0, Q));
+  }
+  return inH ? ifThenElse(inH, seq(in), seq(out)) : seq(in);
+}
+
 StmtRef scheduleConvPhasePixels(const GroupInfo& grp, ScheduleContext& ctx, const ConvGeom& g) {
   const Node& cv = *grp.anchor;
   if (cv.output(0)->type().dtype != DType::Float32 || staticExtents(*cv.input(0)).size() != 4 || g.group != 1)
@@ -86,26 +110,8 @@ StmtRef scheduleConvPhasePixels(const GroupInfo& grp, ScheduleContext& ctx, cons
         ExprRef ih = rg * (R * g.sh) + i - intImm(g.ph);
         ExprRef inH = binary(BinOp::And, binary(BinOp::GE, ih, intImm(0)), binary(BinOp::LT, ih, intImm(g.H)));
         ExprRef src = ((n * g.C + ci) * g.H + ih) * g.W;
-        std::vector<StmtRef> in, out;
-        for (int64_t ph = 0; ph < sw; ++ph) {
-          ExprRef base = ((ci * nRows + i) * sw + intImm(ph)) * Q;
-          // q with 0 <= q*sw + ph - pw < W: [qlo, qhi).
-          int64_t qlo = std::min<int64_t>(Q, std::max<int64_t>(0, (g.pw - ph + sw - 1) / sw));
-          int64_t qhi = std::max<int64_t>(qlo, std::min<int64_t>(Q, (g.W + g.pw - ph + sw - 1) / sw));
-          auto zeros = [&](int64_t from, int64_t to) {
-            return vectorizedLoop("z", to - from, static_cast<int>(lanes),
-                                  [&](const ExprRef& k) { return store(xpad, base + intImm(from) + k, floatImm(0)); });
-          };
-          if (qlo > 0) in.push_back(zeros(0, qlo));
-          if (qhi > qlo)
-            in.push_back(vectorizedLoop("q", qhi - qlo, static_cast<int>(lanes), [&](const ExprRef& k) {
-              ExprRef iw = (intImm(qlo) + k) * sw + intImm(ph - g.pw);
-              return store(xpad, base + intImm(qlo) + k, load(X.buffer, src + iw));
-            }));
-          if (qhi < Q) in.push_back(zeros(qhi, Q));
-          out.push_back(zeros(0, Q));
-        }
-        return ifThenElse(inH, seq(in), seq(out));
+        return phaseSplitRowCopy(xpad, (ci * nRows + i) * (sw * Q), X.buffer, src, inH, sw, g.pw, g.W, Q,
+                                 static_cast<int>(lanes));
       });
     }));
     // One tile: tile_m channels from oc0 x `cols` columns from ow0 of output row r.
