@@ -162,23 +162,8 @@ StmtRef scheduleConvPixels(const GroupInfo& grp, ScheduleContext& ctx, const Con
     ExprRef cin0 = g.group == 1 ? intImm(0) : binary(BinOp::Div, oc0, intImm(coutG)) * cinG;
     // A tile of `cols` columns from ow0: full vectors, then one partial.
     auto tile = [&](const ExprRef& ow0, int64_t cols) {
-      int64_t nfull = cols / lanes, part = cols % lanes;
       BufferRef acc = makeBuffer("acc", DType::Float32, tileM * cols, MemScope::Register);
-      // Vectors [k0, k1) of width `width`: body(l, k) for each, in one vectorized loop.
-      auto vectors = [&](int64_t width, int64_t k0, int64_t k1,
-                         const std::function<StmtRef(const ExprRef& l, const std::vector<int64_t>& ks)>& f) {
-        std::vector<int64_t> ks;
-        for (int64_t k = k0; k < k1; ++k) ks.push_back(k);
-        if (width == 1) return f(intImm(0), ks);
-        Var l = makeVar("l");
-        return forLoop(l, intImm(0), intImm(width), LoopKind::Vectorized, f(varRef(l), ks));
-      };
-      auto allVectors = [&](const std::function<StmtRef(const ExprRef& l, const std::vector<int64_t>& ks)>& f) {
-        std::vector<StmtRef> st;
-        if (nfull > 0) st.push_back(vectors(lanes, 0, nfull, f));
-        if (part > 0) st.push_back(vectors(part, nfull, nfull + 1, f));
-        return seq(st);
-      };
+      auto allVectors = [&](const PixelVectorsFn& f) { return overPixelVectors(lanes, cols, f); };
       std::vector<StmtRef> body;
       body.push_back(allVectors([&](const ExprRef& l, const std::vector<int64_t>& ks) {
         std::vector<StmtRef> s;

@@ -2,6 +2,9 @@
 // conv has H = OH = KH = 1), and the conv paths that live outside Conv.cpp.
 #pragma once
 
+#include <functional>
+#include <vector>
+
 #include "../Schedules.h"
 #include "dlc/support/Error.h"
 
@@ -35,6 +38,25 @@ inline ConvGeom geomOf(const Node& n) {
     g.pw = leadingPad(n, 1, g.W, g.OW, g.KW, g.sw, g.dw);
   }
   return g;
+}
+
+// f(l, vector indices) over a pixel tile of `cols` columns: one vectorized
+// loop (lane l) over its full vectors, then one over its partial last vector.
+using PixelVectorsFn = std::function<kernel::StmtRef(const kernel::ExprRef& l, const std::vector<int64_t>& ks)>;
+inline kernel::StmtRef overPixelVectors(int64_t lanes, int64_t cols, const PixelVectorsFn& f) {
+  int64_t nfull = cols / lanes, part = cols % lanes;
+  auto vectors = [&](int64_t width, int64_t k0, int64_t k1) {
+    std::vector<int64_t> ks;
+    for (int64_t k = k0; k < k1; ++k) ks.push_back(k);
+    if (width == 1) return f(kernel::intImm(0), ks);
+    kernel::Var l = kernel::makeVar("l");
+    return kernel::forLoop(l, kernel::intImm(0), kernel::intImm(width), kernel::LoopKind::Vectorized,
+                           f(kernel::varRef(l), ks));
+  };
+  std::vector<kernel::StmtRef> st;
+  if (nfull > 0) st.push_back(vectors(lanes, 0, nfull));
+  if (part > 0) st.push_back(vectors(part, nfull, nfull + 1));
+  return kernel::seq(st);
 }
 
 // One input row copied into a buffer split by column phase (the depthwise

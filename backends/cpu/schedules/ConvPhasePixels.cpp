@@ -116,22 +116,8 @@ StmtRef scheduleConvPhasePixels(const GroupInfo& grp, ScheduleContext& ctx, cons
     }));
     // One tile: tile_m channels from oc0 x `cols` columns from ow0 of output row r.
     auto tile = [&](const ExprRef& oc0, const ExprRef& r, int64_t ow0, int64_t cols) {
-      int64_t nfull = cols / lanes, part = cols % lanes;
       BufferRef acc = makeBuffer("acc", DType::Float32, tileM * cols, MemScope::Register);
-      // f(l, vectors) over the full vectors, then over the partial one.
-      auto allVectors = [&](const std::function<StmtRef(const ExprRef& l, const std::vector<int64_t>& ks)>& f) {
-        std::vector<StmtRef> s;
-        auto vectors = [&](int64_t width, int64_t k0, int64_t k1) {
-          std::vector<int64_t> ks;
-          for (int64_t k = k0; k < k1; ++k) ks.push_back(k);
-          if (width == 1) return f(intImm(0), ks);
-          Var l = makeVar("l");
-          return forLoop(l, intImm(0), intImm(width), LoopKind::Vectorized, f(varRef(l), ks));
-        };
-        if (nfull > 0) s.push_back(vectors(lanes, 0, nfull));
-        if (part > 0) s.push_back(vectors(part, nfull, nfull + 1));
-        return seq(s);
-      };
+      auto allVectors = [&](const PixelVectorsFn& f) { return overPixelVectors(lanes, cols, f); };
       std::vector<StmtRef> body;
       body.push_back(allVectors([&](const ExprRef& l, const std::vector<int64_t>& ks) {
         std::vector<StmtRef> s;
