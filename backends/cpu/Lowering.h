@@ -123,6 +123,13 @@ int64_t trailingPad(const Node& n, size_t d, size_t spatial, int64_t in, int64_t
 // serial tail; lanes <= 1 gives a serial loop.
 StmtRef vectorizedLoop(const std::string& name, int64_t extent, int lanes,
                        const std::function<StmtRef(const ExprRef&)>& body);
+// As vectorizedLoop, but with extent >= lanes the tail is one more full
+// vector ending at `extent` (overlapping the last chunk) instead of a serial
+// loop. Only for bodies whose iterations store a value that depends on the
+// index alone (no accumulation, no output read back), so running one twice is
+// harmless.
+StmtRef vectorizedLoopOverlapTail(const std::string& name, int64_t extent, int lanes,
+                                  const std::function<StmtRef(const ExprRef&)>& body);
 // A row of `extent` positions as tiles of `lanes` (tile(start, lanes)), then
 // single positions for the remainder (tile(start, 1)); serial loops.
 StmtRef tiledRow(int64_t extent, int lanes, const std::function<StmtRef(const ExprRef&, int)>& tile);

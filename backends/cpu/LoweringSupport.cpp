@@ -114,6 +114,15 @@ StmtRef vectorizedLoop(const std::string& name, int64_t extent, int lanes,
   return seq({main, forLoop(vt, intImm(chunks * lanes), intImm(tail), LoopKind::Serial, body(varRef(vt)))});
 }
 
+StmtRef vectorizedLoopOverlapTail(const std::string& name, int64_t extent, int lanes,
+                                  const std::function<StmtRef(const ExprRef&)>& body) {
+  if (lanes <= 1 || extent <= lanes || extent % lanes == 0) return vectorizedLoop(name, extent, lanes, body);
+  int64_t done = extent / lanes * lanes;
+  Var vt = makeVar(name + ".t");
+  return seq({vectorizedLoop(name, done, lanes, body),
+              forLoop(vt, intImm(0), intImm(lanes), LoopKind::Vectorized, body(intImm(extent - lanes) + varRef(vt)))});
+}
+
 StmtRef tiledRow(int64_t extent, int lanes, const std::function<StmtRef(const ExprRef&, int)>& tile) {
   int64_t full = lanes > 1 ? extent / lanes : 0;
   std::vector<StmtRef> st;

@@ -204,6 +204,11 @@ def cases():
         Case("maxpool_3x3_s2_p1_wide",
              [helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])],
              {"x": rand(1, 3, 9, 61)}, ["y"]),
+        # the interior's tail as an overlapping vector, with a fused epilogue
+        Case("maxpool_relu_overlap_tail",
+             [helper.make_node("MaxPool", ["x"], ["m"], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]),
+              helper.make_node("Relu", ["m"], ["y"])],
+             {"x": rand(1, 5, 12, 75)}, ["y"]),
         Case("maxpool_dilated_s3_wide",
              [helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[2, 3], strides=[1, 3], dilations=[1, 2],
                                pads=[0, 2, 1, 1])],
