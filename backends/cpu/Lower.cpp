@@ -26,6 +26,7 @@
 #include "FoldBatchNorm.h"
 #include "Fuse.h"
 #include "MemoryPlan.h"
+#include "NchwcLayout.h"
 #include "Schedules.h"
 #include "Simplify.h"
 #include "dlc/kernel/Simplify.h"
@@ -46,7 +47,7 @@ bool takesPrologue(const Node& anchor) {
   return kOps.count(anchor.op()) != 0;
 }
 
-void prepareGraph(Module& m) {
+void prepareGraph(Module& m, const LowerOptions& o) {
   PassContext pc;
   pc.optLevel = 2;
   // Folding Shape and constant shape arithmetic can make more types static,
@@ -56,8 +57,17 @@ void prepareGraph(Module& m) {
     if (!passes::createConstFoldPass()->run(m, pc)) break;
   }
   passes::createFoldBatchNormPass()->run(m, pc);
-  passes::createDcePass()->run(m, pc);
   Function& f = m.main();
+  // Convs and their elementwise neighbours in NCHW[vl]c, vl = the f32 vector
+  // width, so the channel-vectorized conv path stores each output vector
+  // whole and reads its inputs by cache line (`nchwc`, a graph-level knob:
+  // 0 keeps NCHW). Targets with 8+ lanes (x86); the fused groups are formed
+  // again over the new nodes.
+  int64_t lanes = o.spec.floatLanes();
+  auto knob = o.knobs.find("nchwc");
+  bool nchwc = knob != o.knobs.end() ? knob->second != 0 : lanes >= 8;
+  if (nchwc) passes::nchwcLayout(f, lanes);  // drops the fusion annotations when it changes f
+  passes::createDcePass()->run(m, pc);
   bool annotated = false;
   for (const Node* n : f.nodes()) annotated |= n->hasAttr("fuse.group");
   if (!annotated) passes::createFusePass()->run(m, pc);
@@ -213,7 +223,7 @@ CompiledModule lowerModule(const Module& input, const LowerOptions& o) {
       std::cerr << "lower: " << name << " "
                 << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() << " ms\n";
   };
-  phase("prepareGraph", [&] { prepareGraph(*m); });
+  phase("prepareGraph", [&] { prepareGraph(*m, o); });
   Function& f = m->main();
   for (const Value* a : f.arguments()) staticExtents(*a);  // a clear error for a symbolic input
   std::vector<GroupInfo> groups;

@@ -19,6 +19,7 @@ using TemplateFn = StmtRef (*)(const GroupInfo&, ScheduleContext&);
 const std::map<std::string, TemplateFn>& templates() {
   static const std::map<std::string, TemplateFn> t = {
       {"Conv", scheduleConv},
+      {"NchwcConv", scheduleConv},
       {"ConvTranspose", scheduleConvTranspose},
       {"DeformConv", scheduleDeformConv},
       {"MatMul", scheduleMatMul},
@@ -119,7 +120,7 @@ double anchorFlops(const Node* n) {
   const std::string& op = n->op();
   const Value* x = n->input(0);
   const Value* y = n->output(0);
-  if (op == "Conv" || op == "ConvInteger" || op == "DeformConv" || op == "QLinearConv") {
+  if (op == "Conv" || op == "NchwcConv" || op == "ConvInteger" || op == "DeformConv" || op == "QLinearConv") {
     // Y[N, OC, spatial] = sum over IC/g x kernel of X * W[OC, IC/g, kernel].
     const Value* w = n->input(op == "QLinearConv" ? 3 : 1);
     std::vector<int64_t> we = staticExtents(*w);

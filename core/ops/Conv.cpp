@@ -55,6 +55,79 @@ void refConv(RefContext& ctx) {
   ctx.outputs = {fromDoubles(x.dtype(), outExt, y)};
 }
 
+// ---- NchwcConv ----
+// A 2-D Conv (group 1) whose output is in the blocked layout NCHW[b]c,
+// [N, M/b, OH, OW, b], b = the `block` attribute: element (n, m, h, w) at
+// [n, m / b, h, w, m % b]. Its input is blocked the same way, [N, C/b, H, W, b],
+// or plain NCHW. Weights (OIHW) and bias as Conv's. Made by the nchwc pass
+// (passes/NchwcLayout.cpp) for targets whose conv kernels store a vector of b
+// channels at a time; not an ONNX op.
+
+// The NCHW extents of a (possibly blocked) activation.
+std::vector<int64_t> unblockedExtents(const Node& node, const std::vector<int64_t>& e, int64_t b) {
+  if (e.size() == 4) return e;
+  DLC_CHECK(e.size() == 5 && e[4] == b, node.describe(), ": input is neither NCHW nor NCHW", b, "c");
+  return {e[0], e[1] * b, e[2], e[3]};
+}
+
+int64_t blockOf(const Node& node) {
+  int64_t b = node.attrInt("block", 0);
+  DLC_CHECK(b >= 1, node.describe(), ": block must be a positive channel count, not ", b);
+  return b;
+}
+
+WindowGeom nchwcGeom(const Node& node, const std::vector<int64_t>& x, const std::vector<int64_t>& w) {
+  DLC_CHECK(w.size() == 4 && w[1] == x[1], node.describe(), ": weights must be [M, C, KH, KW] with C = ", x[1]);
+  DLC_CHECK(node.attrInt("group", 1) == 1, node.describe(), ": only group 1 is blocked");
+  return windowGeom(node, {x[2], x[3]}, kernelExtents(node, w), false);
+}
+
+void inferNchwcConv(InferContext& ctx) {
+  const TensorType& x = ctx.in(0);
+  const TensorType& w = ctx.in(1);
+  DLC_CHECK(x.isStatic() && w.isStatic(), ctx.node.describe(), ": needs static shapes");
+  int64_t b = blockOf(ctx.node);
+  std::vector<int64_t> xe = unblockedExtents(ctx.node, x.extents(), b);
+  WindowGeom g = nchwcGeom(ctx.node, xe, w.extents());
+  int64_t M = w.shape[0].value;
+  DLC_CHECK(M % b == 0, ctx.node.describe(), ": ", M, " output channels are not a multiple of the block ", b);
+  ctx.outputs = {TensorType(x.dtype, {Dim(xe[0]), Dim(M / b), Dim(g.out[0]), Dim(g.out[1]), Dim(b)})};
+}
+
+void refNchwcConv(RefContext& ctx) {
+  const Tensor& x = ctx.in(0);
+  const Tensor& w = ctx.in(1);
+  requireFloat(ctx.node, x, "input");
+  int64_t b = blockOf(ctx.node);
+  std::vector<int64_t> xe = unblockedExtents(ctx.node, x.extents(), b);
+  WindowGeom g = nchwcGeom(ctx.node, xe, w.extents());
+  const int64_t N = xe[0], C = xe[1], H = xe[2], W = xe[3], M = w.dim(0);
+  DLC_CHECK(M % b == 0, ctx.node.describe(), ": ", M, " output channels are not a multiple of the block ", b);
+  std::vector<double> xb = toDoubles(x), xd(xb.size());
+  if (x.rank() == 5) {  // unblock
+    for (int64_t n = 0; n < N; ++n)
+      for (int64_t c = 0; c < C; ++c)
+        for (int64_t p = 0; p < H * W; ++p)
+          xd[static_cast<size_t>((n * C + c) * H * W + p)] = xb[static_cast<size_t>(((n * (C / b) + c / b) * H * W + p) * b + c % b)];
+  } else {
+    xd = xb;
+  }
+  std::vector<double> bias;
+  if (ctx.has(2)) {
+    DLC_CHECK(ctx.in(2).numel() == M && ctx.in(2).rank() == 1, ctx.node.describe(), ": bias must have shape [", M, "]");
+    bias = toDoubles(ctx.in(2));
+  }
+  int64_t P = g.out[0] * g.out[1];
+  std::vector<double> y(static_cast<size_t>(N * M * P)), yb(y.size());
+  std::vector<double> wd = toDoubles(w);
+  convForward(g, N, C, M, 1, xd.data(), wd.data(), bias.empty() ? nullptr : bias.data(), y.data());
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t m = 0; m < M; ++m)
+      for (int64_t p = 0; p < P; ++p)
+        yb[static_cast<size_t>(((n * (M / b) + m / b) * P + p) * b + m % b)] = y[static_cast<size_t>((n * M + m) * P + p)];
+  ctx.outputs = {fromDoubles(x.dtype(), {N, M / b, g.out[0], g.out[1], b}, yb)};
+}
+
 // ---- ConvTranspose ----
 
 // Geometry of a transposed convolution: pads and output extents per spatial dim.
@@ -210,6 +283,10 @@ void refConvTranspose(RefContext& ctx) {
 void registerConvOps(OpRegistry& r) {
   r.add(makeOp("Conv", "N-D convolution with groups, strides, dilations and pads", 2, 3, PatternKind::ComplexOutFusable,
                inferConv, refConv, convAttrs()));
+  std::vector<AttrSpec> bAttrs = convAttrs();
+  bAttrs.push_back(optAttr("block", int64_t{0}));
+  r.add(makeOp("NchwcConv", "2-D convolution into the blocked NCHW[b]c layout (made by the nchwc pass)", 2, 3,
+               PatternKind::ComplexOutFusable, inferNchwcConv, refNchwcConv, bAttrs));
   std::vector<AttrSpec> tAttrs = convAttrs();
   tAttrs.push_back(optAttrNoDefault("output_padding", AttrKind::Ints));
   tAttrs.push_back(optAttrNoDefault("output_shape", AttrKind::Ints));

@@ -74,7 +74,12 @@ def exact_qlinear_conv(v):
 
 
 def conv_case(name, x, cout, k, stride=1, pad=0, group=1, dil=1, bias=True, act=None, residual=False, knobs=None,
-              residual_shape=None):
+              residual_shape=None, nchwc=False):
+    # The NCHW conv paths by default (the `nchwc` graph knob off); nchwc=True
+    # lets x86 (8+ lanes) run the conv blocked, NCHW[vl]c, as it does by default.
+    knobs = dict(knobs or {})
+    if not nchwc:
+        knobs["nchwc"] = 0
     cin = x[1]
     nodes = []
     inits = {"w": rand(cout, cin // group, k, k) * 0.3}
@@ -95,6 +100,28 @@ def conv_case(name, x, cout, k, stride=1, pad=0, group=1, dil=1, bias=True, act=
     else:
         nodes.append(helper.make_node("Identity", [last], ["y"]))
     return Case(name, nodes, {"x": rand(*x)}, ["y"], inits, knobs=knobs)
+
+
+def resnet_block_case():
+    """A ResNet bottleneck with a strided projection, between blocked convs: a
+    blocked input (the first conv's), a blocked residual Add, a strided 1x1
+    conv (a Slice of a blocked value), GlobalAveragePool of a blocked value."""
+    c, m = 32, 64
+    inits = {"w0": rand(c, 16, 3, 3) * 0.3, "b0": rand(c), "w1": rand(c, c, 1, 1) * 0.3,
+             "w2": rand(c, c, 3, 3) * 0.2, "b2": rand(c), "w3": rand(m, c, 1, 1) * 0.3, "wp": rand(m, c, 1, 1) * 0.3}
+    n = helper.make_node
+    nodes = [n("Conv", ["x", "w0", "b0"], ["c0"], kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+             n("Relu", ["c0"], ["r0"]),
+             n("Conv", ["r0", "w1"], ["c1"], kernel_shape=[1, 1]),
+             n("Relu", ["c1"], ["r1"]),
+             n("Conv", ["r1", "w2", "b2"], ["c2"], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]),
+             n("Relu", ["c2"], ["r2"]),
+             n("Conv", ["r2", "w3"], ["c3"], kernel_shape=[1, 1]),
+             n("Conv", ["r0", "wp"], ["p"], kernel_shape=[1, 1], strides=[2, 2]),
+             n("Add", ["c3", "p"], ["a"]),
+             n("Relu", ["a"], ["r3"]),
+             n("GlobalAveragePool", ["r3"], ["y"])]
+    return Case("nchwc_resnet_block", nodes, {"x": rand(1, 16, 18, 17)}, ["y"], inits)
 
 
 def cases():
@@ -158,6 +185,19 @@ def cases():
                   knobs={"phase_pixels": 1, "phase_rows": 3, "tile_m": 3, "tile_nv": 1}),
         conv_case("conv3x3_s2_phase_pixels_no_bias", (1, 3, 33, 70), 8, 3, stride=2, bias=False,
                   knobs={"phase_pixels": 1, "phase_rows": 2}),
+        # Blocked convs (NchwcConv, NCHW[vl]c on x86): NCHW input, 3x3 with
+        # pads, strided, K blocks, pixel tiles, knobs; the result unblocked
+        conv_case("nchwc_conv3x3_pad1_relu", (1, 32, 9, 11), 32, 3, pad=1, act="Relu", nchwc=True),
+        conv_case("nchwc_conv3x3_s2_kblocks", (2, 64, 15, 14), 48, 3, stride=2, pad=1, nchwc=True,
+                  knobs={"tile_c": 16}),
+        conv_case("nchwc_conv1x1_flat", (1, 64, 14, 14), 128, 1, act="Relu", nchwc=True),
+        conv_case("nchwc_conv3x3_border_no_copy", (1, 16, 8, 10), 32, 3, pad=1, nchwc=True,
+                  knobs={"padded_copy": 0, "tile_ow": 3}),
+        conv_case("nchwc_conv3x3_pixel_tiles", (1, 32, 7, 7), 64, 3, pad=1, nchwc=True,
+                  knobs={"pixel_tiles": 1, "tile_c": 16, "tile_rows": 7}),
+        conv_case("nchwc_conv5x5_dil2_rows", (1, 16, 12, 13), 32, 5, pad=3, dil=2, nchwc=True,
+                  knobs={"tile_rows": 2, "unit_oc_blocks": 1}),
+        resnet_block_case(),
         # Depthwise path (group == C == OC), strides and row tiles.
         conv_case("conv_depthwise_s2_relu_wide", (2, 5, 9, 75), 5, 3, stride=2, pad=1, group=5, act="Relu"),
         conv_case("conv_depthwise_wide_residual", (1, 3, 6, 150), 3, 3, pad=1, group=3, residual=True),

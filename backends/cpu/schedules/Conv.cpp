@@ -29,6 +29,12 @@ using namespace kernel;
 
 namespace {
 
+// An input channel of a K block: its index within the block, and for a
+// blocked input its block and lane within the block.
+struct Ci {
+  ExprRef ci, blk, sub;
+};
+
 // The pixel path for 1x1 stride-1 unpadded convs (f32), a GEMM over
 // (oc, ic) x (ic, pixels) in NCHW: vectorized over the output columns of one
 // row, so input loads, stores and the epilogue's loads are all dense; a
@@ -244,11 +250,14 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
   const Node& cv = *grp.anchor;
   if (cv.output(0)->type().dtype != DType::Float32 || !cv.input(1)->isConstant()) return nullptr;
   int64_t cinG = g.C / g.group, coutG = g.M / g.group;
-  int64_t dfltLanes = 0;
+  // Blocked (NchwcConv): one vector is one block of b output channels.
+  int64_t dfltLanes = g.outBlocked ? g.block : 0;
   for (int64_t l = ctx.spec.floatLanes(); l >= 4 && !dfltLanes; l /= 2)
     if (coutG % l == 0) dfltLanes = l;
-  if (!dfltLanes || ctx.knob(grp, "oc_vectorized", 1) == 0) return nullptr;
-  int64_t vl = ctx.knob(grp, "oc_lanes", dfltLanes);
+  if (!dfltLanes || (!g.outBlocked && ctx.knob(grp, "oc_vectorized", 1) == 0)) return nullptr;
+  int64_t vl = g.outBlocked ? g.block : ctx.knob(grp, "oc_lanes", dfltLanes);
+  // A blocked input is read in whole blocks: K blocks of a multiple of b channels.
+  int64_t cStep = g.inBlocked ? g.block : 1;
   if (vl < 2 || vl > 64 || coutG % vl) return nullptr;
   int64_t nOcv = coutG / vl;  // output-channel vectors per group
   int64_t regs = ctx.spec.vectorRegisters;
@@ -343,11 +352,11 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
   // weights take at most half of L1 and tile_rows output rows sweep them.
   int64_t wBytesPerC = tileOc * KH * KW * vl * 4;
   int64_t cbBudget = cinG * wBytesPerC > ctx.spec.l2Bytes / 2 ? std::max<int64_t>(1, ctx.spec.l1Bytes / 2 / wBytesPerC) : 32;
-  int64_t cbDefault = 1;
-  for (int64_t d = 1; d <= cinG; ++d)
+  int64_t cbDefault = cStep;
+  for (int64_t d = cStep; d <= cinG; d += cStep)
     if (cinG % d == 0 && d <= cbBudget) cbDefault = d;
-  int64_t cb = std::max<int64_t>(1, std::min(ctx.knob(grp, "tile_c", cbDefault), cinG));
-  while (cinG % cb) --cb;
+  int64_t cb = std::max<int64_t>(cStep, std::min(ctx.knob(grp, "tile_c", cbDefault), cinG));
+  while (cinG % cb || cb % cStep) --cb;
   int64_t nKb = cinG / cb;
   // Padded copy: per output row and K block, the KH input rows it reads (zeros
   // where out of range), [ci][kh][Wp] in a per-thread buffer; then no tap needs
@@ -481,6 +490,28 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
           return vectorizedLoop("z", to - from, static_cast<int>(lanes),
                                 [&](const ExprRef& i) { return store(xpad, base + intImm(from) + i, floatImm(0)); });
         };
+        if (g.inBlocked) {
+          // xpad[cbl][i][c][b]: whole rows of b-channel pixels, contiguous in both.
+          int64_t b = g.block, wb = padW * b;
+          auto zerosB = [&](const ExprRef& base, int64_t from, int64_t to) { return zeros(base, from * b, to * b); };
+          return loop("pcb", cb / b, LoopKind::Serial, [&](const ExprRef& cbl) {
+            return loop("pkh", nrows, LoopKind::Serial, [&](const ExprRef& i) {
+              ExprRef ih = ihOf(i);
+              ExprRef base = (cbl * nrows + i) * wb;
+              ExprRef src = (((n * (g.C / b) + kb * (cb / b) + cbl) * g.H + ih) * g.W - intImm(g.pw)) * b;
+              std::vector<StmtRef> in;
+              if (lo > 0) in.push_back(zerosB(base, 0, lo));
+              if (hi > lo)
+                in.push_back(vectorizedLoop("c", (hi - lo) * b, static_cast<int>(lanes), [&](const ExprRef& c) {
+                  return store(xpad, base + intImm(lo * b) + c, load(X.buffer, src + intImm(lo * b) + c));
+                }));
+              if (hi < padW) in.push_back(zerosB(base, hi, padW));
+              return ifThenElse(
+                  binary(BinOp::And, binary(BinOp::GE, ih, intImm(0)), binary(BinOp::LT, ih, intImm(g.H))), seq(in),
+                  zerosB(base, 0, padW));
+            });
+          });
+        }
         return loop("pci", cb, LoopKind::Serial, [&](const ExprRef& ci) {
           return loop("pkh", nrows, LoopKind::Serial, [&](const ExprRef& i) {
             ExprRef ih = ihOf(i);
@@ -528,17 +559,22 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
           body.push_back(zero);
         }
         // The input element of column j at tap (ci, kh, kw).
-        auto xAt = [&](const Col& col, const ExprRef& ci, const ExprRef& kh, const ExprRef& kw) -> ExprRef {
+        auto xAt = [&](const Col& col, const Ci& c, const ExprRef& kh, const ExprRef& kw) -> ExprRef {
           ExprRef iwp = col.ow * g.sw + kw * g.dw;  // column in the padded row
           if (padCopy) {
             ExprRef row = pixelTiles ? col.r * g.sh + kh * g.dh : kh;
-            return load(xpad, (ci * rowsIn + row) * padW + iwp);
+            if (g.inBlocked) return load(xpad, ((c.blk * rowsIn + row) * padW + iwp) * g.block + c.sub);
+            return load(xpad, (c.ci * rowsIn + row) * padW + iwp);
           }
           ExprRef ih = (rg * R + col.r) * g.sh + kh * g.dh - intImm(g.ph);
-          return load(X.buffer, (n * g.C + cin0 + c0 + ci) * (g.H * g.W) + ih * g.W + iwp - intImm(g.pw));
+          if (g.inBlocked)
+            return load(X.buffer, ((n * (g.C / g.block) + kb * (cb / g.block) + c.blk) * (g.H * g.W) + ih * g.W + iwp -
+                                   intImm(g.pw)) * g.block + c.sub);
+          return load(X.buffer, (n * g.C + cin0 + c0 + c.ci) * (g.H * g.W) + ih * g.W + iwp - intImm(g.pw));
         };
         // The FMAs of one tap (ci, kh, kw) for the whole tile.
-        auto tap = [&](const ExprRef& ci, const ExprRef& kh, const ExprRef& kw) {
+        auto tap = [&](const Ci& c, const ExprRef& kh, const ExprRef& kw) {
+          const ExprRef& ci = c.ci;
           ExprRef tapIdx = kh * KW + kw, cAbs = c0 + ci;
           // Vector v of the tile's weights at this tap.
           auto wAt = [&](int64_t v, const ExprRef& l) {
@@ -548,7 +584,7 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
           StmtRef fmas = vecLoop([&](const ExprRef& l) {
             std::vector<StmtRef> st;
             for (int64_t j = 0; j < tw; ++j) {
-              ExprRef xv = xAt(cols[j], ci, kh, kw);
+              ExprRef xv = xAt(cols[j], c, kh, kw);
               for (int64_t v = 0; v < tileOc; ++v) {
                 ExprRef wv = load(Wp.buffer, wAt(v, l));
                 ExprRef ai = intImm((j * tileOc + v) * vl) + l;
@@ -570,6 +606,14 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
           ExprRef ih = (rg * R + cols[0].r) * g.sh + kh * g.dh - intImm(g.ph);
           return ifThenElse(binary(BinOp::And, binary(BinOp::GE, ih, intImm(0)), binary(BinOp::LT, ih, intImm(g.H))), s);
         };
+        // The K block's channels: one loop, or (blocked input) blocks x lanes.
+        auto ciLoop = [&](const std::function<StmtRef(const Ci&)>& f) {
+          if (!g.inBlocked) return loop("ci", cb, LoopKind::Serial, [&](const ExprRef& ci) { return f(Ci{ci, {}, {}}); });
+          return loop("cbl", cb / g.block, LoopKind::Serial, [&](const ExprRef& blk) {
+            return loop("cii", g.block, LoopKind::Serial,
+                        [&](const ExprRef& sub) { return f(Ci{blk * g.block + sub, blk, sub}); });
+          });
+        };
         auto kwLoop = [&](const std::function<StmtRef(const ExprRef&)>& f) {
           Var kwv = makeVar("kw");
           return forLoop(kwv, intImm(0), intImm(KW), unrollKw ? LoopKind::Unrolled : LoopKind::Serial, f(varRef(kwv)));
@@ -577,13 +621,13 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
         if (tapsOuter)
           body.push_back(loop("kh", KH, LoopKind::Serial, [&](const ExprRef& kh) {
             return rowInRange(kh, kwLoop([&](const ExprRef& kw) {
-              return loop("ci", cb, LoopKind::Serial, [&](const ExprRef& ci) { return tap(ci, kh, kw); });
+              return ciLoop([&](const Ci& c) { return tap(c, kh, kw); });
             }));
           }));
         else
-          body.push_back(loop("ci", cb, LoopKind::Serial, [&](const ExprRef& ci) {
+          body.push_back(ciLoop([&](const Ci& c) {
             return loop("kh", KH, LoopKind::Serial, [&](const ExprRef& kh) {
-              return rowInRange(kh, kwLoop([&](const ExprRef& kw) { return tap(ci, kh, kw); }));
+              return rowInRange(kh, kwLoop([&](const ExprRef& kw) { return tap(c, kh, kw); }));
             });
           }));
         StmtRef finish = vecLoop([&](const ExprRef& l) {
@@ -603,6 +647,7 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
               } else {
                 oidx = {n, co, oh, ow};
               }
+              if (g.outBlocked) oidx = {n, ocb * tileOc + intImm(v), oidx[2], oidx[3], l};  // co = that block's lane l
               st.push_back(storeThroughEpilogue(grp, ctx, oidx, val));
             }
           return seq(st);
@@ -924,6 +969,10 @@ StmtRef scheduleConv(const GroupInfo& grp, ScheduleContext& ctx) {
   if (dt != DType::Float32 && dt != DType::Float64)
     unsupported(cv.describe(), ": Conv of ", dtypeName(dt), " has no CPU schedule");
   ConvGeom g = geomOf(cv);
+  if (g.outBlocked) {  // NchwcConv: the channel path, b output channels per vector
+    if (StmtRef s = scheduleConvChannels(grp, ctx, g)) return s;
+    unsupported(cv.describe(), ": no CPU schedule for this blocked conv (f32, constant weights, group 1)");
+  }
   if (StmtRef s = scheduleConvPixels(grp, ctx, g)) return s;
   if (StmtRef s = scheduleConvPhasePixels(grp, ctx, g)) return s;
   if (StmtRef s = scheduleConvChannels(grp, ctx, g)) return s;

@@ -13,13 +13,23 @@ namespace dlc::cpu {
 struct ConvGeom {
   int64_t N, C, H, W, M, OH, OW, KH, KW;
   int64_t sh = 1, sw = 1, dh = 1, dw = 1, ph = 0, pw = 0, group = 1;
+  // NchwcConv: the block b; input and/or output in NCHW[b]c, [N, C/b, H, W, b].
+  int64_t block = 0;
+  bool inBlocked = false, outBlocked = false;
 };
 
 inline ConvGeom geomOf(const Node& n) {
   std::vector<int64_t> x = staticExtents(*n.input(0)), w = staticExtents(*n.input(1)), y = staticExtents(*n.output(0));
+  ConvGeom g{};
+  if (n.op() == "NchwcConv") {  // as a 2-D NCHW conv, remembering which sides are blocked
+    g.block = n.attrInt("block", 0);
+    g.inBlocked = x.size() == 5;
+    g.outBlocked = true;
+    if (g.inBlocked) x = {x[0], x[1] * x[4], x[2], x[3]};
+    y = {y[0], y[1] * y[4], y[2], y[3]};
+  }
   if (x.size() != 3 && x.size() != 4) unsupported(n.describe(), ": ", x.size() - 2, "-D Conv has no CPU schedule");
   size_t sp = x.size() - 2;
-  ConvGeom g{};
   g.N = x[0];
   g.C = x[1];
   g.M = y[1];
