@@ -85,10 +85,14 @@ def build_tools(work, dlc):
 
 
 def fma_peak(peak_bin, threads):
+    """The best of three runs per ISA: on a VM a vCPU descheduled during one
+    run would otherwise understate the peak."""
     best = None
     for isa in ("avx2", "avx512"):
-        p = subprocess.run([peak_bin, str(threads), isa], capture_output=True, text=True)
-        if p.returncode == 0:
+        for _ in range(3):
+            p = subprocess.run([peak_bin, str(threads), isa], capture_output=True, text=True)
+            if p.returncode != 0:
+                break
             r = json.loads(p.stdout)
             if not best or r["gflops"] > best["gflops"]:
                 best = r
