@@ -171,12 +171,7 @@ StmtRef scheduleConvPixels(const GroupInfo& grp, ScheduleContext& ctx, const Con
       BufferRef acc = makeBuffer("acc", DType::Float32, tileM * cols, MemScope::Register);
       auto allVectors = [&](const PixelVectorsFn& f) { return overPixelVectors(lanes, cols, f); };
       std::vector<StmtRef> body;
-      body.push_back(allVectors([&](const ExprRef& l, const std::vector<int64_t>& ks) {
-        std::vector<StmtRef> s;
-        for (int64_t m = 0; m < tileM; ++m)
-          for (int64_t k : ks) s.push_back(store(acc, intImm(m * cols + k * lanes) + l, floatImm(0)));
-        return seq(s);
-      }));
+      body.push_back(zeroPixelTile(acc, tileM, lanes, cols));
       body.push_back(loop("ci", cinG, LoopKind::Serial, [&](const ExprRef& ci) {
         ExprRef xrow = ((n * g.C + cin0 + ci) * OH + oh) * OW + ow0;
         // Per weight (m outer), all the tile's input vectors (loaded once):

@@ -69,6 +69,17 @@ inline kernel::StmtRef overPixelVectors(int64_t lanes, int64_t cols, const Pixel
   return kernel::seq(st);
 }
 
+// A pixel tile's accumulators, acc[m * cols + column] for m < rows, set to 0.
+inline kernel::StmtRef zeroPixelTile(const kernel::BufferRef& acc, int64_t rows, int64_t lanes, int64_t cols) {
+  return overPixelVectors(lanes, cols, [&](const kernel::ExprRef& l, const std::vector<int64_t>& ks) {
+    std::vector<kernel::StmtRef> s;
+    for (int64_t m = 0; m < rows; ++m)
+      for (int64_t k : ks)
+        s.push_back(kernel::store(acc, kernel::intImm(m * cols + k * lanes) + l, kernel::floatImm(0)));
+    return kernel::seq(s);
+  });
+}
+
 // One input row copied into a buffer split by column phase (the depthwise
 // and phase-split pixel paths): for each phase ph in [0, sw) and q in [0, Q),
 // xpad[rowStart + ph*Q + q] = x[src + q*sw + ph - pw], zero where that column
