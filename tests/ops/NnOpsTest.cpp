@@ -111,6 +111,37 @@ TEST(ConvOp, IntegerInputIsUnsupported) {
   EXPECT_THROW(run("Conv", {Tensor(DType::Int32, {1, 1, 3, 3}), Tensor(DType::Int32, {1, 1, 1, 1})}), Unsupported);
 }
 
+// NchwcConv against Conv: the same values, with channel c of pixel p at
+// [c / b][p][c % b] of the blocked tensors.
+Tensor blocked(const Tensor& nchw, int64_t b) {
+  int64_t N = nchw.dim(0), C = nchw.dim(1), P = nchw.dim(2) * nchw.dim(3);
+  Tensor t(DType::Float32, {N, C / b, nchw.dim(2), nchw.dim(3), b});
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t c = 0; c < C; ++c)
+      for (int64_t p = 0; p < P; ++p)
+        t.data<float>()[((n * (C / b) + c / b) * P + p) * b + c % b] = nchw.data<float>()[(n * C + c) * P + p];
+  return t;
+}
+
+TEST(NchwcConvOp, MatchesConvFromNchwAndFromBlockedInput) {
+  Tensor x = iota({1, 4, 5, 6}, 0.25f, -7.0f), w = iota({6, 4, 3, 3}, 0.01f, -100.0f), bias = iota({6}, 0.5f);
+  AttrMap attrs = {{"pads", std::vector<int64_t>{1, 0, 1, 2}}, {"strides", std::vector<int64_t>{2, 1}}};
+  Tensor ref = run("Conv", {x, w, bias}, attrs)[0];
+  AttrMap battrs = attrs;
+  battrs["block"] = Attribute(int64_t{2});
+  Tensor want = blocked(ref, 2);
+  std::vector<double> wantValues;
+  for (int64_t i = 0; i < want.numel(); ++i) wantValues.push_back(want.getDouble(i));
+  expectValues(run("NchwcConv", {x, w, bias}, battrs)[0], want.extents(), wantValues);
+  expectValues(run("NchwcConv", {blocked(x, 2), w, bias}, battrs)[0], want.extents(), wantValues);
+}
+
+TEST(NchwcConvOp, OutputChannelsNotAMultipleOfTheBlockIsAnError) {
+  AttrMap attrs = {{"block", Attribute(int64_t{4})}};
+  std::string msg = errorOf("NchwcConv", {Tensor(DType::Float32, {1, 4, 3, 3}), Tensor(DType::Float32, {6, 4, 1, 1})}, attrs);
+  EXPECT_NE(msg.find("6 output channels are not a multiple of the block 4"), std::string::npos) << msg;
+}
+
 TEST(ConvTransposeOp, StridesAndOutputPadding) {
   auto y = run("ConvTranspose", {iota({1, 1, 3, 3}), iota({1, 2, 2, 2})},
                {{"strides", std::vector<int64_t>{2, 2}}, {"output_padding", std::vector<int64_t>{1, 0}}});
