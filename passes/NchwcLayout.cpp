@@ -96,7 +96,10 @@ class Layout {
     return any;
   }
 
-  bool fromBlocked(const Value* v) const { return v && v->producer() && blocked_.count(v->producer()); }
+  // Whether `v` will have a blocked twin (a GlobalAveragePool's result is unblocked).
+  bool fromBlocked(const Value* v) const {
+    return v && v->producer() && blocked_.count(v->producer()) && v->producer()->op() != "GlobalAveragePool";
+  }
 
   // The blocked nodes, to a fixed point: choose every eligible node in order,
   // then drop those whose results would need a large conversion back.
