@@ -39,12 +39,6 @@ std::vector<int64_t> constInts(const Value* v) {
   return out;
 }
 
-Value* int64Const(Function& f, const std::string& name, const std::vector<int64_t>& v) {
-  Tensor t(DType::Int64, {static_cast<int64_t>(v.size())});
-  for (size_t i = 0; i < v.size(); ++i) t.setInt64(static_cast<int64_t>(i), v[i]);
-  return f.addConstant(f.uniqueName(name), std::move(t));
-}
-
 TensorType blockedType(const TensorType& t, int64_t b) {
   std::vector<int64_t> e = t.extents();
   return TensorType(t.dtype, {Dim(e[0]), Dim(e[1] / b), Dim(e[2]), Dim(e[3]), Dim(b)});

@@ -69,4 +69,10 @@ bool isNondeterministicOp(const std::string& op) {
          op == "Dropout";  // Dropout in training mode draws a mask
 }
 
+Value* int64Const(Function& f, const std::string& name, const std::vector<int64_t>& v) {
+  Tensor t(DType::Int64, {static_cast<int64_t>(v.size())});
+  for (size_t i = 0; i < v.size(); ++i) t.setInt64(static_cast<int64_t>(i), v[i]);
+  return f.addConstant(f.uniqueName(name), std::move(t));
+}
+
 }  // namespace dlc::passes

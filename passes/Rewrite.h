@@ -30,6 +30,9 @@ bool replaceNodeResult(Function& f, Node& node, Value* replacement);
 // Applies the rewrites to every node, in sweeps, until a sweep changes nothing.
 bool applyRewrites(Function& f, const std::vector<NodeRewrite>& rewrites);
 
+// A new rank-1 i64 constant holding `v`, named uniquely from `name`.
+Value* int64Const(Function& f, const std::string& name, const std::vector<int64_t>& v);
+
 // Ops whose results differ between runs (random generators): never folded or merged.
 bool isNondeterministicOp(const std::string& op);
 

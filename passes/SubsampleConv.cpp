@@ -6,12 +6,6 @@
 namespace dlc::passes {
 namespace {
 
-Value* int64Const(Function& f, const std::string& name, const std::vector<int64_t>& v) {
-  Tensor t(DType::Int64, {static_cast<int64_t>(v.size())});
-  for (size_t i = 0; i < v.size(); ++i) t.setInt64(static_cast<int64_t>(i), v[i]);
-  return f.addConstant(f.uniqueName(name), std::move(t));
-}
-
 bool allEqual(const std::vector<int64_t>& v, int64_t x) {
   for (int64_t e : v)
     if (e != x) return false;
