@@ -2,7 +2,8 @@
 // (MODEL.so) or a model file, compiled for --target (default x86) through a
 // temporary artifact. Runs --warmup untimed iterations, then --repeat timed
 // ones, and reports min/median/mean latency (or one JSON object with --json).
-// --profile adds each kernel's time per run, its share of the total, its
+// --profile adds each kernel's time per run (the median over the timed runs,
+// so that one preempted run does not move it), its share of the total, its
 // floating-point operations (convs and matmuls: 2 per multiply-add) with the
 // GFLOP/s they ran at, and the GB/s of the buffers it touched.
 #include <unistd.h>
@@ -86,7 +87,13 @@ int runBench(const ParsedArgs& args, Session& session) {
   exe->enableProfiling(profile);
   std::vector<double> ms;
   struct KernelStats {
-    double ns = 0, flops = 0, bytes = 0;  // summed over the timed runs
+    std::vector<double> ns;   // per timed run (a kernel run by several steps: their sum)
+    double flops = 0, bytes = 0;  // per run
+    double medianNs() const {
+      std::vector<double> v = ns;
+      std::sort(v.begin(), v.end());
+      return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+    }
   };
   std::map<std::string, KernelStats> stats;
   std::vector<std::string> kernelOrder;
@@ -94,15 +101,25 @@ int runBench(const ParsedArgs& args, Session& session) {
     auto t0 = std::chrono::steady_clock::now();
     exe->runOnce();
     ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-    if (profile)
-      for (const cpu::StepTime& s : exe->lastProfile()) {
-        if (!stats.count(s.kernel)) kernelOrder.push_back(s.kernel);
-        KernelStats& k = stats[s.kernel];
-        k.ns += static_cast<double>(s.ns);
-        k.flops += s.flops;
-        k.bytes += static_cast<double>(s.bytes);
-      }
+    if (!profile) continue;
+    std::map<std::string, KernelStats> run;
+    for (const cpu::StepTime& s : exe->lastProfile()) {
+      if (!stats.count(s.kernel) && !run.count(s.kernel)) kernelOrder.push_back(s.kernel);
+      KernelStats& k = run[s.kernel];
+      if (k.ns.empty()) k.ns.push_back(0);
+      k.ns[0] += static_cast<double>(s.ns);
+      k.flops += s.flops;
+      k.bytes += static_cast<double>(s.bytes);
+    }
+    for (auto& [name, k] : run) {
+      KernelStats& all = stats[name];
+      all.ns.push_back(k.ns[0]);
+      all.flops = k.flops;
+      all.bytes = k.bytes;
+    }
   }
+  std::map<std::string, double> medianNs;
+  for (const auto& [k, st] : stats) medianNs[k] = st.medianNs();
   std::vector<double> sorted = ms;
   std::sort(sorted.begin(), sorted.end());
   double mean = 0;
@@ -112,7 +129,7 @@ int runBench(const ParsedArgs& args, Session& session) {
                                     : (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]) / 2;
   double total = 0, totalFlops = 0;
   for (const auto& [k, st] : stats) {
-    total += st.ns;
+    total += medianNs[k];
     totalFlops += st.flops;
   }
   auto perSecond = [](double amount, double ns) { return ns > 0 ? amount / ns : 0.0; };  // giga per second
@@ -127,11 +144,12 @@ int runBench(const ParsedArgs& args, Session& session) {
       std::cout << ", \"kernels\": [";
       for (size_t i = 0; i < kernelOrder.size(); ++i) {
         const KernelStats& st = stats[kernelOrder[i]];
+        double ns = medianNs[kernelOrder[i]];
         std::snprintf(buf, sizeof buf,
                       "%s{\"name\": \"%s\", \"ms\": %.4f, \"share\": %.4f, \"flops\": %.0f, \"gflops\": %.3f, "
                       "\"bytes\": %.0f, \"gbytes_per_s\": %.3f}",
-                      i ? ", " : "", kernelOrder[i].c_str(), st.ns / repeat / 1e6, total > 0 ? st.ns / total : 0.0,
-                      st.flops / repeat, perSecond(st.flops, st.ns), st.bytes / repeat, perSecond(st.bytes, st.ns));
+                      i ? ", " : "", kernelOrder[i].c_str(), ns / 1e6, total > 0 ? ns / total : 0.0, st.flops,
+                      perSecond(st.flops, ns), st.bytes, perSecond(st.bytes, ns));
         std::cout << buf;
       }
       std::cout << "]";
@@ -145,22 +163,22 @@ int runBench(const ParsedArgs& args, Session& session) {
   std::snprintf(buf, sizeof buf, "latency (ms): min %.4f  median %.4f  mean %.4f\n", sorted.front(), median, mean);
   std::cout << buf;
   if (profile) {
-    std::snprintf(buf, sizeof buf, "kernels (time per run, share of kernel time, GFLOP per run and GFLOP/s, GB/s):"
-                  " %.3f GFLOP at %.1f GFLOP/s\n", totalFlops / repeat / 1e9, perSecond(totalFlops, total));
+    std::snprintf(buf, sizeof buf, "kernels (median time per run, share of kernel time, GFLOP per run and GFLOP/s, GB/s):"
+                  " %.3f GFLOP at %.1f GFLOP/s\n", totalFlops / 1e9, perSecond(totalFlops, total));
     std::cout << buf;
     std::vector<std::string> order = kernelOrder;
-    std::stable_sort(order.begin(), order.end(), [&](const auto& a, const auto& b) { return stats[a].ns > stats[b].ns; });
+    std::stable_sort(order.begin(), order.end(), [&](const auto& a, const auto& b) { return medianNs[a] > medianNs[b]; });
     for (const std::string& k : order) {
       const KernelStats& st = stats[k];
-      int n = std::snprintf(buf, sizeof buf, "  %-40s %9.3f ms  %5.1f%%", k.c_str(), st.ns / repeat / 1e6,
-                            total > 0 ? 100.0 * st.ns / total : 0.0);
+      double ns = medianNs[k];
+      int n = std::snprintf(buf, sizeof buf, "  %-40s %9.3f ms  %5.1f%%", k.c_str(), ns / 1e6,
+                            total > 0 ? 100.0 * ns / total : 0.0);
       if (st.flops > 0)
-        std::snprintf(buf + n, sizeof buf - n, "  %8.4f GFLOP %7.1f GFLOP/s", st.flops / repeat / 1e9,
-                      perSecond(st.flops, st.ns));
+        std::snprintf(buf + n, sizeof buf - n, "  %8.4f GFLOP %7.1f GFLOP/s", st.flops / 1e9, perSecond(st.flops, ns));
       else
         std::snprintf(buf + n, sizeof buf - n, "  %8s GFLOP %7s GFLOP/s", "-", "-");
       std::cout << buf;
-      std::snprintf(buf, sizeof buf, "  %7.1f GB/s\n", perSecond(st.bytes, st.ns));
+      std::snprintf(buf, sizeof buf, "  %7.1f GB/s\n", perSecond(st.bytes, ns));
       std::cout << buf;
     }
   }

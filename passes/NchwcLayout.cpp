@@ -84,10 +84,17 @@ class Layout {
     for (const Value* v : n.inputs()) {
       if (!v) continue;
       if (isScalarConstant(v)) continue;
-      if (!fromBlocked(v) || v->type().extents() != n.output(0)->type().extents()) return false;
-      any = true;
+      if (!isStatic4dF32(v) || v->type().extents() != n.output(0)->type().extents()) return false;
+      if (!fromBlocked(v) && v->producer() && blocked_.count(v->producer())) return false;  // a pooled result
+      any |= fromBlocked(v);
     }
-    return any;
+    return any && n.output(0)->type().extents()[1] % b_ == 0;
+  }
+
+  // An operand a blocked elementwise op reads in NCHW (a residual from an
+  // NCHW producer): it is blocked once, and convs reading it use that copy.
+  bool needsBlocking(const Value* v) const {
+    return v && !isScalarConstant(v) && !fromBlocked(v) && !(v->producer() && blocked_.count(v->producer()));
   }
 
   // Whether `v` will have a blocked twin (a GlobalAveragePool's result is unblocked).
@@ -120,6 +127,16 @@ class Layout {
     }
   }
 
+  Value* block(Value* v) {
+    std::vector<int64_t> e = v->type().extents();
+    TensorType mid(v->type().dtype, {Dim(e[0]), Dim(e[1] / b_), Dim(b_), Dim(e[2]), Dim(e[3])});
+    Value* shape = int64Const(f_, v->name() + ".split", {e[0], e[1] / b_, b_, e[2], e[3]});
+    Node* split = f_.addNode("Reshape", {v, shape}, {}, {mid});
+    AttrMap perm;
+    perm["perm"] = Attribute(std::vector<int64_t>{0, 1, 3, 4, 2});
+    return f_.addNode("Transpose", {split->output(0)}, perm, {blockedType(v->type(), b_)})->output(0);
+  }
+
   Value* unblock(Value* t, const TensorType& nchw) {
     std::vector<int64_t> e = nchw.extents();
     AttrMap perm;
@@ -133,6 +150,10 @@ class Layout {
   void rewrite() {
     std::unordered_map<const Value*, Value*> twin;
     auto mapped = [&](Value* v) { return twin.count(v) ? twin.at(v) : v; };
+    for (Node* n : nodes_)
+      if (blocked_.count(n) && isElementwise(n->op()))
+        for (Value* v : n->inputs())
+          if (needsBlocking(v) && !twin.count(v)) twin[v] = block(v);
     std::vector<Node*> done;
     for (Node* n : nodes_) {
       if (!blocked_.count(n)) continue;

@@ -9,8 +9,11 @@
 //     multiples of b) becomes NchwcConv: it reads a blocked input when its
 //     producer is blocked, else NCHW, and writes blocked;
 //   - elementwise ops (Add, Sub, Mul, Div, Max, Min, Relu, Sigmoid, Tanh,
-//     LeakyRelu, HardSigmoid, HardSwish) whose tensor operands are all
-//     blocked values of the output's shape, or scalar constants;
+//     LeakyRelu, HardSigmoid, HardSwish) with a blocked operand whose other
+//     operands are values of the output's shape or scalar constants; an
+//     operand from an NCHW producer (ResNet-18's identity residual, read from
+//     an NCHW MaxPool) is blocked once by a Reshape and a Transpose
+//     ([0, 1, 3, 4, 2]), and convs reading that value read the blocked copy;
 //   - Slice of a blocked value over H and W only (conv-subsample's strided
 //     reads);
 //   - GlobalAveragePool of a blocked value becomes ReduceMean over H and W of

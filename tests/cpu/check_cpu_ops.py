@@ -124,6 +124,22 @@ def resnet_block_case():
     return Case("nchwc_resnet_block", nodes, {"x": rand(1, 16, 18, 17)}, ["y"], inits)
 
 
+def identity_residual_case():
+    """A ResNet-18 basic block after an NCHW MaxPool: the identity residual Add
+    reads the pool's NCHW result, which is blocked once (Reshape, Transpose)
+    and read blocked by the first conv as well."""
+    c = 32
+    inits = {"w0": rand(c, c, 3, 3) * 0.2, "b0": rand(c), "w1": rand(c, c, 3, 3) * 0.2, "b1": rand(c)}
+    n = helper.make_node
+    nodes = [n("MaxPool", ["x"], ["p"], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]),
+             n("Conv", ["p", "w0", "b0"], ["c0"], kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+             n("Relu", ["c0"], ["r0"]),
+             n("Conv", ["r0", "w1", "b1"], ["c1"], kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+             n("Add", ["c1", "p"], ["a"]),
+             n("Relu", ["a"], ["y"])]
+    return Case("nchwc_identity_residual", nodes, {"x": rand(1, c, 19, 22)}, ["y"], inits)
+
+
 def cases():
     out = [
         conv_case("conv3x3_pad1_relu", (1, 8, 12, 12), 16, 3, pad=1, act="Relu"),
@@ -198,6 +214,7 @@ def cases():
         conv_case("nchwc_conv5x5_dil2_rows", (1, 16, 12, 13), 32, 5, pad=3, dil=2, nchwc=True,
                   knobs={"tile_rows": 2, "unit_oc_blocks": 1}),
         resnet_block_case(),
+        identity_residual_case(),
         # Depthwise path (group == C == OC), strides and row tiles.
         conv_case("conv_depthwise_s2_relu_wide", (2, 5, 9, 75), 5, 3, stride=2, pad=1, group=5, act="Relu"),
         conv_case("conv_depthwise_wide_residual", (1, 3, 6, 150), 3, 3, pad=1, group=3, residual=True),
