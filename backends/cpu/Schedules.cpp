@@ -94,7 +94,8 @@ void collectBuffers(const ExprRef& e, std::vector<BufferRef>& out, std::set<cons
 void collectBuffers(const StmtRef& s, std::vector<BufferRef>& out, std::set<const Buffer*>& seen) {
   if (!s) return;
   for (const ExprRef& e : {s->min, s->extent, s->index, s->value, s->cond}) collectBuffers(e, out, seen);
-  if (s->kind == StmtKind::Store && s->buffer->scope == MemScope::Global && seen.insert(s->buffer.get()).second)
+  if ((s->kind == StmtKind::Store || s->kind == StmtKind::Prefetch) && s->buffer->scope == MemScope::Global &&
+      seen.insert(s->buffer.get()).second)
     out.push_back(s->buffer);
   collectBuffers(s->body, out, seen);
   collectBuffers(s->otherwise, out, seen);

@@ -13,6 +13,7 @@
 // parallel loop inside a parallel body runs serially. Every kernel is emitted
 // the same way: `<name>(buffers, env)` loads its buffer pointers and calls its
 // impl, whose parameters carry noalias, alignment and dereferenceable sizes.
+#include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/Support/raw_ostream.h>
 
@@ -52,7 +53,7 @@ struct Uses {
   }
   void stmt(const StmtRef& s) {
     if (!s) return;
-    if (s->kind == StmtKind::Store) buffer(s->buffer);
+    if (s->kind == StmtKind::Store || s->kind == StmtKind::Prefetch) buffer(s->buffer);
     for (const ExprRef& e : {s->min, s->extent, s->index, s->value, s->cond}) expr(e);
     stmt(s->body);
     stmt(s->otherwise);
@@ -152,6 +153,7 @@ void Emitter::stmt(const StmtRef& s) {
       return;
     case StmtKind::For: forStmt(*s); return;
     case StmtKind::Store: storeStmt(*s); return;
+    case StmtKind::Prefetch: prefetchStmt(*s); return;
     case StmtKind::Allocate: allocateStmt(*s); return;
     case StmtKind::IfThenElse: ifStmt(*s); return;
     case StmtKind::LetStmt: {
@@ -285,6 +287,16 @@ void Emitter::parallelLoop(const StmtNode& s) {
   vars_ = std::move(savedVars);
   bufs_ = std::move(savedBufs);
   b_.restoreIP(after);
+}
+
+// llvm.prefetch(address, read, high locality, data cache). The address is a
+// plain (not inbounds) GEP: a prefetch may point past the buffer.
+void Emitter::prefetchStmt(const StmtNode& s) {
+  llvm::Type* elem = scalarType(s.buffer->dtype, true);
+  Value* p = b_.CreateGEP(elem, bufferBase(s.buffer), index64(expr(s.index)));
+  llvm::Function* f = llvm::Intrinsic::getDeclaration(b_.GetInsertBlock()->getModule(), llvm::Intrinsic::prefetch,
+                                                      {p->getType()});
+  b_.CreateCall(f, {p, b_.getInt32(0), b_.getInt32(3), b_.getInt32(1)});
 }
 
 void Emitter::storeStmt(const StmtNode& s) {

@@ -45,6 +45,7 @@ class Emitter {
   void serialLoop(const kernel::StmtNode& s, bool unrollHint);
   void parallelLoop(const kernel::StmtNode& s);
   void storeStmt(const kernel::StmtNode& s);
+  void prefetchStmt(const kernel::StmtNode& s);
   void allocateStmt(const kernel::StmtNode& s);
   void ifStmt(const kernel::StmtNode& s);
   llvm::AllocaInst* entryAlloca(llvm::Type* ty, unsigned align);

@@ -433,6 +433,17 @@ StmtRef store(const BufferRef& b, ExprRef index, ExprRef value) {
   return n;
 }
 
+StmtRef prefetch(const BufferRef& b, ExprRef index) {
+  DLC_CHECK(b != nullptr, "prefetch: null buffer");
+  DLC_CHECK(index != nullptr, "prefetch of %", b->name, ": missing index");
+  DLC_CHECK(isIntType(index->type) && !index->type.isVector(), "prefetch of %", b->name, ": index has type ",
+            typeName(index->type), ", expected a scalar integer");
+  auto n = stmtNode(StmtKind::Prefetch);
+  n->buffer = b;
+  n->index = std::move(index);
+  return n;
+}
+
 StmtRef allocate(const BufferRef& b, StmtRef body) {
   DLC_CHECK(b != nullptr, "allocate: null buffer");
   DLC_CHECK(b->scope != MemScope::Global, "allocate %", b->name, ": scope is global, expected local, shared or register");

@@ -216,6 +216,14 @@ void printStmt(const StmtRef& s, std::ostream& os, int indent) {
       printExpr(s->value, os);
       os << '\n';
       return;
+    case StmtKind::Prefetch:
+      pad(os, indent);
+      os << "prefetch ";
+      printName(s->buffer->name, os);
+      os << '[';
+      printExpr(s->index, os);
+      os << "]\n";
+      return;
     case StmtKind::Allocate:
       pad(os, indent);
       os << "alloc ";

@@ -145,6 +145,7 @@ StmtRef simplify(const StmtRef& s) {
       return forLoop(s->var, simplify(s->min), simplify(s->extent), s->loopKind, simplify(s->body), s->gpuDim);
     case StmtKind::Store: return store(s->buffer, simplify(s->index), simplify(s->value));
     case StmtKind::Allocate: return allocate(s->buffer, simplify(s->body));
+    case StmtKind::Prefetch: return prefetch(s->buffer, simplify(s->index));
     case StmtKind::Seq: {
       std::vector<StmtRef> out;
       for (const StmtRef& c : s->seq) out.push_back(simplify(c));

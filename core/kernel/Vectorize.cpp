@@ -62,6 +62,11 @@ class LoopVectorizer {
         subst_[s->var.get()] = varRef(wide);
         return letStmt(wide, value, stmt(s->body));
       }
+      case StmtKind::Prefetch: {
+        // One line per iteration: a lane-dependent address is not one line.
+        if (expr(s->index)->type.isVector()) throw Bail{};
+        return s;
+      }
       case StmtKind::Allocate: throw Bail{};
     }
     throw Bail{};
@@ -133,7 +138,8 @@ StmtRef visit(const StmtRef& s) {
     case StmtKind::Allocate: return allocate(s->buffer, visit(s->body));
     case StmtKind::IfThenElse: return ifThenElse(s->cond, visit(s->body), visit(s->otherwise));
     case StmtKind::LetStmt: return letStmt(s->var, s->value, visit(s->body));
-    case StmtKind::Store: return s;
+    case StmtKind::Store:
+    case StmtKind::Prefetch: return s;
   }
   return s;
 }

@@ -213,6 +213,16 @@ def cases():
                   knobs={"pixel_tiles": 1, "tile_c": 16, "tile_rows": 7}),
         conv_case("nchwc_conv5x5_dil2_rows", (1, 16, 12, 13), 32, 5, pad=3, dil=2, nchwc=True,
                   knobs={"tile_rows": 2, "unit_oc_blocks": 1}),
+        # Prefetch of the next K block's weights: several K blocks, one K block
+        # (the prefetch reaches into the next oc tile, past the buffer for the
+        # last one), NCHW input, and by default (weights beyond L2).
+        conv_case("nchwc_conv3x3_prefetch_kblocks", (1, 64, 7, 7), 64, 3, pad=1, act="Relu", nchwc=True,
+                  knobs={"prefetch_weights": 1, "tile_c": 16}),
+        conv_case("nchwc_conv1x1_prefetch_one_kblock", (1, 32, 7, 7), 64, 1, nchwc=True,
+                  knobs={"prefetch_weights": 1, "tile_c": 32}),
+        conv_case("conv3x3_prefetch_nchw_kblocks", (1, 24, 9, 11), 32, 3, pad=1, residual=True,
+                  knobs={"prefetch_weights": 1, "tile_c": 8}),
+        conv_case("nchwc_conv3x3_large_weights_prefetch", (1, 128, 4, 5), 256, 3, pad=1, act="Relu", nchwc=True),
         resnet_block_case(),
         identity_residual_case(),
         # Depthwise path (group == C == OC), strides and row tiles.

@@ -367,6 +367,22 @@ TEST(kernel_codegen_ir, GathersForComputedIndices) {
   EXPECT_NE(raw.find("@llvm.masked.scatter.v8f32"), std::string::npos);
 }
 
+// A prefetch is llvm.prefetch (read, high locality, data) of a plain GEP: its
+// address may lie past the buffer, so it carries no inbounds assumption.
+TEST(kernel_codegen_ir, PrefetchIsAPlainGepAndTheIntrinsic) {
+  Var i = makeVar("i");
+  BufferRef x = makeBuffer("x", DType::Float32, 64), y = makeBuffer("y", DType::Float32, 64);
+  StmtRef body = forLoop(i, c(0), c(64), LoopKind::Serial,
+                         seq({store(y, varRef(i), load(x, varRef(i))), prefetch(x, varRef(i) + c(256))}));
+  llvmgen::ArtifactInput in;
+  in.kernels = {Kernel{"pf", {x, y}, body, "Copy"}};
+  std::string raw = llvmgen::emitLlvmIr(in, llvmgen::hostSpec(), false);
+  EXPECT_NE(raw.find("call void @llvm.prefetch.p0(ptr"), std::string::npos) << raw;
+  EXPECT_NE(raw.find("i32 0, i32 3, i32 1)"), std::string::npos) << raw;
+  std::string opt = llvmgen::emitLlvmIr(in, llvmgen::hostSpec(), true);
+  EXPECT_NE(opt.find("@llvm.prefetch"), std::string::npos) << "the optimizer dropped the prefetch:\n" << opt;
+}
+
 // Loads of stride 2..4 are dense loads and a shuffle, reading no element past
 // the last one the lanes use (here the buffer's last).
 TEST(kernel_codegen_run, StridedLoadsAreShuffles) {

@@ -129,6 +129,8 @@ TEST(kernel_ir, ConstructorsRejectBadTypes) {
   EXPECT_EQ(errorOf([&] { allocate(x, store(x, c(0), f)); }),
             "allocate %x: scope is global, expected local, shared or register");
   EXPECT_EQ(errorOf([&] { intImm(1, f32()); }), "intImm: type must be an integer or bool, got f32");
+  EXPECT_EQ(errorOf([&] { prefetch(x, v8); }), "prefetch of %x: index has type i64x8, expected a scalar integer");
+  EXPECT_EQ(errorOf([&] { prefetch(x, f); }), "prefetch of %x: index has type f32, expected a scalar integer");
 }
 
 TEST(kernel_ir, ArithmeticHelpersFold) {

@@ -146,5 +146,23 @@ TEST(kernel_vectorize, ScalarIfsStayInsideVectorBodies) {
             "}\n");
 }
 
+// A prefetch of a lane-independent address stays one scalar prefetch inside
+// the vector body; one whose address depends on the lane keeps the loop serial.
+TEST(kernel_vectorize, PrefetchesStayScalar) {
+  BufferRef x = buf("x"), y = buf("y");
+  Var i = makeVar("i"), j = makeVar("j");
+  StmtRef s = forLoop(j, c(0), c(2), LoopKind::Serial,
+                      forLoop(i, c(0), c(4), LoopKind::Vectorized,
+                              seq({store(y, varRef(j) * 4 + varRef(i), load(x, varRef(j) * 4 + varRef(i))),
+                                   prefetch(x, varRef(j) * 4 + c(64))})));
+  EXPECT_EQ(printed(vectorizeLoops(s)),
+            "for (%j = 0; %j < 2; %j++) {\n"
+            "  %y[ramp(%j * 4, 1, 4)] = %x[ramp(%j * 4, 1, 4)]\n"
+            "  prefetch %x[%j * 4 + 64]\n"
+            "}\n");
+  StmtRef lanes = forLoop(i, c(0), c(4), LoopKind::Vectorized, prefetch(x, varRef(i) * 16));
+  EXPECT_EQ(vectorizeLoops(lanes)->loopKind, LoopKind::Serial);
+}
+
 }  // namespace
 }  // namespace dlc::kernel

@@ -133,7 +133,7 @@ ExprRef constant(Type t, int64_t v);
 
 // ---- statements --------------------------------------------------------------
 
-enum class StmtKind : uint8_t { For, Store, Allocate, Seq, IfThenElse, LetStmt };
+enum class StmtKind : uint8_t { For, Store, Allocate, Seq, IfThenElse, LetStmt, Prefetch };
 
 // How a loop runs. Vectorized loops have a constant extent (the lane count) and
 // are rewritten to vector expressions before codegen. GpuBlock/GpuThread carry
@@ -152,6 +152,7 @@ struct StmtNode {
   LoopKind loopKind = LoopKind::Serial;
   int gpuDim = 0;
   // Store: buffer[index] = value (vector index and value store lanes elements).
+  // Prefetch: buffer, index.
   BufferRef buffer;
   ExprRef index, value;
   // IfThenElse: cond; LetStmt: var = value.
@@ -167,6 +168,11 @@ StmtRef allocate(const BufferRef& b, StmtRef body);  // b->scope != Global
 StmtRef seq(std::vector<StmtRef> stmts);            // flattens nested Seqs
 StmtRef ifThenElse(ExprRef cond, StmtRef then, StmtRef otherwise = nullptr);
 StmtRef letStmt(const Var& v, ExprRef value, StmtRef body);
+// A hint that the cache line holding buffer[index] (a scalar index) is read
+// soon. It changes no value, and the index may lie past the buffer's end: the
+// backend computes the address without an in-bounds assumption, and a
+// prefetch never faults.
+StmtRef prefetch(const BufferRef& b, ExprRef index);
 
 // ---- kernels -----------------------------------------------------------------
 
