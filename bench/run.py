@@ -11,7 +11,7 @@ measured in the same run (bench/fma_peak.c), and every model's GFLOP/s is
 reported as a share of it.
 
 usage: bench/run.py [--models resnet18,resnet50,mobilenetv2,bert-base]
-                    [--threads 1,2] [--seconds 4] [--rounds 3] [--out bench/results]
+                    [--threads 1,2] [--seconds 5] [--rounds 5] [--out bench/results]
                     [--dlc build/bin/dlc] [--work DIR]
 
 Writes OUT/results.json, OUT/results.svg (latency ratio chart) and
@@ -211,8 +211,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--models", default=",".join(bench_models.MODELS))
     ap.add_argument("--threads", default="1,2")
-    ap.add_argument("--seconds", type=float, default=4.0, help="target time per engine and thread count")
-    ap.add_argument("--rounds", type=int, default=3, help="alternating dlc/ORT rounds per measurement")
+    ap.add_argument("--seconds", type=float, default=5.0, help="target time per engine and thread count")
+    ap.add_argument("--rounds", type=int, default=5, help="alternating dlc/ORT rounds per measurement")
     ap.add_argument("--out", default=os.path.join(HERE, "results"))
     ap.add_argument("--dlc", default=os.path.join(ROOT, "build", "bin", "dlc"))
     ap.add_argument("--work", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), "dlc-bench"))

@@ -348,10 +348,12 @@ StmtRef scheduleConvChannels(const GroupInfo& grp, ScheduleContext& ctx, ConvGeo
   int64_t wBytesPerC = tileOc * KH * KW * vl * 4;
   int64_t cbBudget = cinG * wBytesPerC > ctx.spec.l2Bytes / 2 ? std::max<int64_t>(1, ctx.spec.l1Bytes / 2 / wBytesPerC) : 32;
   // Blocked 1x1 convs with 16 lanes (AVX-512): K blocks as long as the oc
-  // block's weights stay within a quarter of L2, fewer passes over the partial
-  // sums (chains of ResNet-50's 1x1 convs on Zen 5: 3-8% faster than 32; no
-  // gain with 8 lanes).
-  if (g.inBlocked && KH * KW == 1 && vl >= 16) cbBudget = std::max(cbBudget, ctx.spec.l2Bytes / 4 / wBytesPerC);
+  // block's weights stay within a thirty-second of L2, fewer passes over the
+  // partial sums than 32 channels (chains of ResNet-50's 1x1 convs on Zen 5:
+  // 3-8% faster; no gain with 8 lanes). Longer blocks (a quarter of L2) let
+  // the input rows streaming past evict the block's weights: a chain of
+  // 1024->256 1x1 convs at 14x14 ran 18% slower with them.
+  if (g.inBlocked && KH * KW == 1 && vl >= 16) cbBudget = std::max(cbBudget, ctx.spec.l2Bytes / 32 / wBytesPerC);
   // Blocked KxK convs with 16 lanes whose weights overflow half of L2 (the
   // 7x7 stage's 3x3 convs, 512 channels): K blocks whose weights fill an
   // eighth of L2, as the rows that sweep them are few (a chain of such convs
