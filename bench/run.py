@@ -8,7 +8,9 @@ only), ONNX Runtime through bench/ort_runner.py (CPU provider, all graph
 optimizations, the same intra-op thread count). Each engine runs in its own
 process, so its peak resident memory is measured too. The machine's FMA peak is
 measured in the same run (bench/fma_peak.c), and every model's GFLOP/s is
-reported as a share of it.
+reported as a share of it. After the timed rounds, `dlc bench --profile` times
+each of the model's kernels (median over the runs), and every convolution
+kernel's GFLOP/s is reported as a share of the same peak.
 
 usage: bench/run.py [--models resnet18,resnet50,mobilenetv2,bert-base]
                     [--threads 1,2] [--seconds 5] [--rounds 5] [--out bench/results]
@@ -134,6 +136,18 @@ def check_outputs(dlc, so, onnx_path, npz, inputs, work, name):
     return worst
 
 
+def profile_convs(dlc, so, npz, threads, one_ms, peak):
+    """dlc bench --profile: each conv kernel's median time and GFLOP/s as a share of `peak`."""
+    reps = repeats_for(2.0, one_ms)
+    p = subprocess.run([dlc, "bench", so, "--inputs", npz, "--threads", str(threads), "--repeat", str(reps),
+                        "--profile", "--json"], capture_output=True, text=True)
+    if p.returncode != 0:
+        die(f"dlc bench --profile failed:\n{p.stderr.strip()}")
+    convs = [{"kernel": k["name"], "ms": k["ms"], "gflops": k["gflops"], "peak_share": k["gflops"] / peak}
+             for k in json.loads(p.stdout)["kernels"] if "Conv" in k["name"] and k["flops"] > 0]
+    return {"repeat": reps, "convs": convs}
+
+
 def repeats_for(seconds, one_ms):
     return int(min(500, max(10, math.ceil(seconds * 1e3 / max(one_ms, 1e-3)))))
 
@@ -199,11 +213,25 @@ def markdown(results):
                          f"{o['min']:.2f} / {o['median']:.2f} | **{t['ratio_median']:.2f}** | "
                          f"{d['gflops']:.1f} ({100 * d['peak_share']:.0f}%) | {o['gflops']:.1f} ({100 * o['peak_share']:.0f}%) | "
                          f"{d['peak_rss_mib']:.0f} / {o['peak_rss_mib']:.0f} |")
+    conv_lines = []
+    for r in results["models"]:
+        for t in r["runs"]:
+            convs = t.get("dlc_profile", {}).get("convs", [])
+            if not convs:
+                continue
+            low = min(convs, key=lambda c: c["peak_share"])
+            n75 = sum(c["peak_share"] >= 0.75 for c in convs)
+            conv_lines.append(f"| {r['model']} | {t['threads']} | {n75} of {len(convs)} | "
+                              f"{100 * low['peak_share']:.0f}% ({low['kernel']}) |")
     peaks = ", ".join(f"{p['threads']} thread{'s' if p['threads'] > 1 else ''}: {p['gflops']:.1f} GFLOP/s ({p['isa']})"
                       for p in results["fma_peak"])
     lines.append("")
     lines.append(f"Measured FMA peak: {peaks}. ORT's process includes the Python interpreter with numpy and "
                  f"onnxruntime imported ({results['ort_baseline_rss_mib']:.0f} MiB on its own).")
+    if conv_lines:
+        lines += ["", "dlc's convolution kernels (`dlc bench --profile`, each kernel's median time) against the same "
+                  "FMA peak:", "", "| model | threads | convs at >= 75% of peak | lowest |", "|---|---|---|---|"]
+        lines += conv_lines
     return "\n".join(lines) + "\n"
 
 
@@ -267,6 +295,7 @@ def main():
             r["threads"] = t
             r["ratio_median"] = r["dlc"]["median"] / r["ort"]["median"]
             r["ratio_min"] = r["dlc"]["min"] / r["ort"]["min"]
+            r["dlc_profile"] = profile_convs(args.dlc, so, npz, t, r["dlc"]["median"], peak_of[t])
             entry["runs"].append(r)
             say(f"{name}, {t} thread(s): dlc {r['dlc']['median']:.2f} ms, ORT {r['ort']['median']:.2f} ms, "
                 f"dlc/ORT {r['ratio_median']:.2f}; peak RSS dlc {r['dlc']['peak_rss_mib']:.0f} MiB, "
