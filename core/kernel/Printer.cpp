@@ -170,6 +170,14 @@ void printBlock(const StmtRef& s, std::ostream& os, int indent) {
   os << "}";
 }
 
+// `%buffer[index]` of a Store or Prefetch.
+void printElement(const StmtNode& s, std::ostream& os) {
+  printName(s.buffer->name, os);
+  os << '[';
+  printExpr(s.index, os);
+  os << ']';
+}
+
 }  // namespace
 
 void printExpr(const ExprRef& e, std::ostream& os) { print(e, os, 0); }
@@ -209,20 +217,16 @@ void printStmt(const StmtRef& s, std::ostream& os, int indent) {
     }
     case StmtKind::Store:
       pad(os, indent);
-      printName(s->buffer->name, os);
-      os << '[';
-      printExpr(s->index, os);
-      os << "] = ";
+      printElement(*s, os);
+      os << " = ";
       printExpr(s->value, os);
       os << '\n';
       return;
     case StmtKind::Prefetch:
       pad(os, indent);
       os << "prefetch ";
-      printName(s->buffer->name, os);
-      os << '[';
-      printExpr(s->index, os);
-      os << "]\n";
+      printElement(*s, os);
+      os << '\n';
       return;
     case StmtKind::Allocate:
       pad(os, indent);
