@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstring>
 #include <iostream>
+#include <map>
 #include <set>
 
 #include "ConstFold.h"
@@ -210,6 +211,41 @@ std::vector<Kernel> lowerGroups(const std::vector<GroupInfo>& groups, const Lowe
   return kernels;
 }
 
+// An explicit knob no kernel read is reported rather than silently ignored: a
+// group-prefixed one (a tuner's output for one model) that names no group, or
+// a knob its group does not have, is an error; a knob without a prefix, which
+// may be meant for kernels another model or target has, is a warning (on
+// stderr) when no kernel read it.
+void checkKnobsRead(const KnobValues& given, const std::vector<GroupInfo>& groups,
+                    const std::vector<std::vector<KnobChoice>>& read) {
+  std::set<std::string> names = {"nchwc"};  // the graph-level knob (prepareGraph)
+  std::map<std::string, std::set<std::string>> byGroup;
+  for (size_t i = 0; i < groups.size(); ++i) {
+    std::set<std::string>& g = byGroup["group" + std::to_string(groups[i].id)];
+    for (const KnobChoice& c : read[i]) names.insert(c.name), g.insert(c.name);
+  }
+  auto list = [](const std::set<std::string>& s) {
+    std::string out;
+    for (const std::string& n : s) out += (out.empty() ? "" : ", ") + n;
+    return out;
+  };
+  for (const auto& [key, value] : given) {
+    size_t dot = key.find('.');
+    if (dot == std::string::npos) {
+      if (!names.count(key))
+        std::cerr << "dlc: warning: schedule config: no kernel reads the knob '" << key
+                  << "', so it has no effect (the kernels read: " << list(names) << ")\n";
+      continue;
+    }
+    std::string group = key.substr(0, dot), name = key.substr(dot + 1);
+    auto it = byGroup.find(group);
+    if (it == byGroup.end())
+      fail("schedule config: '", key, "' names no kernel group (this model's are group0 to group", groups.size() - 1, ")");
+    if (!it->second.count(name))
+      fail("schedule config: ", group, " has no knob '", name, "' (it reads: ", list(it->second), ")");
+  }
+}
+
 runtime::ElemType elemType(DType d) { return static_cast<runtime::ElemType>(static_cast<uint8_t>(d)); }
 
 }  // namespace
@@ -233,6 +269,7 @@ CompiledModule lowerModule(const Module& input, const LowerOptions& o) {
   CompiledModule out;
   std::vector<std::vector<KnobChoice>> knobs;
   phase("lowerGroups", [&] { out.kernels = lowerGroups(groups, o, bufs, f, knobs); });
+  checkKnobsRead(o.knobs, groups, knobs);
   if (o.printKernels)
     for (size_t i = 0; i < out.kernels.size(); ++i) {
       *o.printKernels << "// knobs:";

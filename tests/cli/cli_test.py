@@ -540,6 +540,30 @@ def bench_profile_flops(c):
     check("kernels" not in json.loads(res.out), "expected no kernels without --profile", res)
 
 
+@case
+def schedule_config_knobs_no_kernel_reads(c):
+    """A knob no kernel reads is reported: without a group prefix a warning (the
+    config may be meant for other kernels), for a group that does not exist or
+    lacks the knob an error."""
+    m = conv_matmul_module(c)
+
+    def compile_with(cfg):
+        path = c.path("knobs.json")
+        with open(path, "w") as f:
+            f.write(cfg)
+        return c.dlc("compile", m, "--target=x86", "-o", c.path("k.so"), f"--schedule-config={path}")
+
+    res = expect_ok(compile_with('{"tile_coo": 4}'))
+    check("dlc: warning: schedule config: no kernel reads the knob 'tile_coo', so it has no effect" in res.err,
+          "expected a warning naming the knob", res)
+    check("tile_co," in res.err.split("the kernels read:")[1], "expected the knobs the kernels read", res)
+    res = expect_ok(compile_with('{"tile_co": 4}'))
+    check("warning" not in res.err, "expected no warning for a knob the conv reads", res)
+    expect_error(compile_with('{"group99.tile_co": 4}'), 1, "'group99.tile_co' names no kernel group",
+                 "group0 to group1")
+    expect_error(compile_with('{"group1.tile_co": 4}'), 1, "group1 has no knob 'tile_co'", "it reads:")
+
+
 # ---- ONNX (registered only when the ONNX frontend is built) -----------------------
 
 

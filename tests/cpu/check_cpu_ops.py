@@ -164,18 +164,18 @@ def cases():
         conv_case("conv3x3_kblocks_rows_knobs", (2, 24, 9, 11), 32, 3, pad=1, residual=True, act="Relu",
                   knobs={"tile_c": 5, "tile_rows": 3, "tile_ow": 4}),
         conv_case("conv3x3_s2_kblocks_nopad_knobs", (1, 12, 13, 15), 16, 3, stride=2,
-                  knobs={"tile_c": 4, "tile_rows": 2, "padded_copy": 0, "balanced_tiles": 0}),
+                  knobs={"tile_c": 4, "tile_rows": 2, "balanced_tiles": 0}),
         conv_case("conv3x3_kblocks_border_knobs", (1, 16, 8, 10), 16, 3, pad=1, act="Relu",
                   knobs={"tile_c": 4, "tile_rows": 4, "padded_copy": 0, "tile_ow": 3}),
         conv_case("conv1x1_flat_kblocks", (1, 96, 14, 14), 64, 1, residual=True, act="Relu",
-                  knobs={"tile_c": 32, "tile_rows": 2}),
+                  knobs={"pixel_gemm": 0, "tile_c": 32, "tile_rows": 2}),
         # channel path over pixel tiles (short rows: a unit's rows cut into
         # tiles of (row, column) pixels), copied or read in place, K blocks
         conv_case("conv3x3_pixel_tiles_kblocks", (1, 64, 7, 7), 16, 3, pad=1, residual=True, act="Relu",
                   knobs={"tile_c": 16}),
         conv_case("conv3x3_s2_pixel_tiles", (1, 8, 14, 14), 16, 3, stride=2, pad=1),
         conv_case("conv1x1_s2_pixel_tiles_in_place", (1, 16, 14, 14), 32, 1, stride=2, act="Relu",
-                  knobs={"tile_c": 4}),
+                  knobs={"pixel_gemm": 0, "tile_c": 4}),
         conv_case("conv3x3_pixel_tiles_batch_rows", (2, 8, 10, 10), 16, 3, pad=1, residual=True,
                   knobs={"pixel_tiles": 1, "tile_rows": 5, "tile_ow": 4, "oc_inner": 1}),
         conv_case("conv3x3_s2_nopad_pixel_tiles", (1, 8, 15, 15), 16, 3, stride=2, knobs={"pixel_tiles": 1}),
@@ -188,7 +188,7 @@ def cases():
         conv_case("conv1x1_pixels_flat_chan_bcast", (1, 16, 12, 20), 24, 1, residual=True,
                   residual_shape=(1, 24, 1, 1), knobs={"pixel_gemm": 1, "row_pixels": 80}),
         conv_case("conv1x1_pixels_row_bcast_not_flat", (1, 16, 12, 20), 24, 1, residual=True,
-                  residual_shape=(1, 1, 1, 20), knobs={"pixel_gemm": 1, "row_pixels": 48}),
+                  residual_shape=(1, 1, 1, 20), knobs={"pixel_gemm": 1}),
         conv_case("conv1x1_pixels_default_56", (1, 64, 16, 28), 64, 1, residual=True, act="Relu"),
         conv_case("conv1x1_pixels_rows_outer", (2, 16, 6, 10), 24, 1, residual=True, act="Relu",
                   knobs={"pixel_gemm": 1, "oc_inner": 0}),
@@ -219,7 +219,7 @@ def cases():
         conv_case("nchwc_conv3x3_prefetch_kblocks", (1, 64, 7, 7), 64, 3, pad=1, act="Relu", nchwc=True,
                   knobs={"prefetch_weights": 1, "tile_c": 16}),
         conv_case("nchwc_conv1x1_prefetch_one_kblock", (1, 32, 7, 7), 64, 1, nchwc=True,
-                  knobs={"prefetch_weights": 1, "tile_c": 32}),
+                  knobs={"arm:pixel_gemm": 0, "prefetch_weights": 1, "tile_c": 32}),
         conv_case("conv3x3_prefetch_nchw_kblocks", (1, 24, 9, 11), 32, 3, pad=1, residual=True,
                   knobs={"prefetch_weights": 1, "tile_c": 8}),
         conv_case("nchwc_conv3x3_large_weights_prefetch", (1, 128, 4, 5), 256, 3, pad=1, act="Relu", nchwc=True),
@@ -546,14 +546,22 @@ def main():
         else:
             expected = ort.InferenceSession(path, so, providers=["CPUExecutionProvider"]).run(None, c.inputs)
         cmd = [args.dlc, "run", path, f"--target={args.target}", "--inputs", inputs, "-o", out]
-        if c.knobs:
+        # A knob "TARGET:name" applies on that target only (a path one target
+        # takes by default and another must be told to).
+        knobs = {k.split(":", 1)[-1]: v for k, v in (c.knobs or {}).items()
+                 if ":" not in k or k.split(":", 1)[0] == args.target}
+        if knobs:
             cfg = os.path.join(args.work, c.name + ".knobs.json")
             with open(cfg, "w") as f:
-                json.dump(c.knobs, f)
+                json.dump(knobs, f)
             cmd.append(f"--schedule-config={cfg}")
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
             print(f"FAIL {c.name}: dlc exited {proc.returncode}: {proc.stderr.strip()}")
+            failed += 1
+            continue
+        if "warning: schedule config" in proc.stderr:  # a knob the case sets is not read: the case tests less
+            print(f"FAIL {c.name}: {proc.stderr.strip()}")
             failed += 1
             continue
         got = np.load(out)
