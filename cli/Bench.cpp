@@ -55,6 +55,12 @@ std::string compileToTemp(Session& session, const ModelOptions& opts, const std:
   return so;
 }
 
+double medianOf(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 void removeTemp(const std::string& so) {
   std::remove(so.c_str());
   rmdir(so.substr(0, so.rfind('/')).c_str());
@@ -87,13 +93,8 @@ int runBench(const ParsedArgs& args, Session& session) {
   exe->enableProfiling(profile);
   std::vector<double> ms;
   struct KernelStats {
-    std::vector<double> ns;   // per timed run (a kernel run by several steps: their sum)
+    std::vector<double> ns;       // per timed run (a kernel run by several steps: their sum)
     double flops = 0, bytes = 0;  // per run
-    double medianNs() const {
-      std::vector<double> v = ns;
-      std::sort(v.begin(), v.end());
-      return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-    }
   };
   std::map<std::string, KernelStats> stats;
   std::vector<std::string> kernelOrder;
@@ -102,16 +103,16 @@ int runBench(const ParsedArgs& args, Session& session) {
     exe->runOnce();
     ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     if (!profile) continue;
-    std::map<std::string, KernelStats> run;
+    std::map<std::string, KernelStats> run;  // this run's steps, summed per kernel
     for (const cpu::StepTime& s : exe->lastProfile()) {
       if (!stats.count(s.kernel) && !run.count(s.kernel)) kernelOrder.push_back(s.kernel);
       KernelStats& k = run[s.kernel];
-      if (k.ns.empty()) k.ns.push_back(0);
+      k.ns.resize(1);
       k.ns[0] += static_cast<double>(s.ns);
       k.flops += s.flops;
       k.bytes += static_cast<double>(s.bytes);
     }
-    for (auto& [name, k] : run) {
+    for (const auto& [name, k] : run) {
       KernelStats& all = stats[name];
       all.ns.push_back(k.ns[0]);
       all.flops = k.flops;
@@ -119,14 +120,11 @@ int runBench(const ParsedArgs& args, Session& session) {
     }
   }
   std::map<std::string, double> medianNs;
-  for (const auto& [k, st] : stats) medianNs[k] = st.medianNs();
-  std::vector<double> sorted = ms;
-  std::sort(sorted.begin(), sorted.end());
+  for (const auto& [k, st] : stats) medianNs[k] = medianOf(st.ns);
   double mean = 0;
   for (double v : ms) mean += v;
   mean /= static_cast<double>(ms.size());
-  double median = sorted.size() % 2 ? sorted[sorted.size() / 2]
-                                    : (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]) / 2;
+  double median = medianOf(ms), minMs = *std::min_element(ms.begin(), ms.end());
   double total = 0, totalFlops = 0;
   for (const auto& [k, st] : stats) {
     total += medianNs[k];
@@ -138,7 +136,7 @@ int runBench(const ParsedArgs& args, Session& session) {
     std::snprintf(buf, sizeof buf,
                   "{\"model\": \"%s\", \"threads\": %d, \"repeat\": %d, \"latency_ms\": {\"min\": %.4f, "
                   "\"median\": %.4f, \"mean\": %.4f}",
-                  opts.modelPath.c_str(), exe->numThreads(), repeat, sorted.front(), median, mean);
+                  opts.modelPath.c_str(), exe->numThreads(), repeat, minMs, median, mean);
     std::cout << buf;
     if (profile) {
       std::cout << ", \"kernels\": [";
@@ -160,7 +158,7 @@ int runBench(const ParsedArgs& args, Session& session) {
   std::snprintf(buf, sizeof buf, "%s: %d runs (after %d warm-up), %d threads\n", opts.modelPath.c_str(), repeat, warmup,
                 exe->numThreads());
   std::cout << buf;
-  std::snprintf(buf, sizeof buf, "latency (ms): min %.4f  median %.4f  mean %.4f\n", sorted.front(), median, mean);
+  std::snprintf(buf, sizeof buf, "latency (ms): min %.4f  median %.4f  mean %.4f\n", minMs, median, mean);
   std::cout << buf;
   if (profile) {
     std::snprintf(buf, sizeof buf, "kernels (median time per run, share of kernel time, GFLOP per run and GFLOP/s, GB/s):"

@@ -85,7 +85,7 @@ class Layout {
       if (!v) continue;
       if (isScalarConstant(v)) continue;
       if (!isStatic4dF32(v) || v->type().extents() != n.output(0)->type().extents()) return false;
-      if (!fromBlocked(v) && v->producer() && blocked_.count(v->producer())) return false;  // a pooled result
+      if (producedBlocked(v) && !fromBlocked(v)) return false;  // a pooled (unblocked) result
       any |= fromBlocked(v);
     }
     return any && n.output(0)->type().extents()[1] % b_ == 0;
@@ -94,12 +94,14 @@ class Layout {
   // An operand a blocked elementwise op reads in NCHW (a residual from an
   // NCHW producer): it is blocked once, and convs reading it use that copy.
   bool needsBlocking(const Value* v) const {
-    return v && !isScalarConstant(v) && !fromBlocked(v) && !(v->producer() && blocked_.count(v->producer()));
+    return v && !isScalarConstant(v) && !producedBlocked(v);
   }
+
+  bool producedBlocked(const Value* v) const { return v && v->producer() && blocked_.count(v->producer()); }
 
   // Whether `v` will have a blocked twin (a GlobalAveragePool's result is unblocked).
   bool fromBlocked(const Value* v) const {
-    return v && v->producer() && blocked_.count(v->producer()) && v->producer()->op() != "GlobalAveragePool";
+    return producedBlocked(v) && v->producer()->op() != "GlobalAveragePool";
   }
 
   // The blocked nodes, to a fixed point: choose every eligible node in order,

@@ -130,23 +130,12 @@ StmtRef scheduleConvPixels(const GroupInfo& grp, ScheduleContext& ctx, const Con
   if (ctx.knob(grp, "pixel_gemm", dflt ? 1 : 0) == 0) return nullptr;
   lanes = std::max<int64_t>(1, ctx.knob(grp, "pixel_lanes", lanes));
   nvRow = (OW + lanes - 1) / lanes;
-  // tile_m * tile_nv accumulators + tile_nv input vectors + one broadcast.
-  // FMAs per load, counting an input vector (streamed from L1/L2 once per oc
-  // block) twice and a weight broadcast (from a few KB that stay in L1) once:
-  // 8 x 3 with 32 registers (Zen 5, 1x1 convs at 56x56..14x14: 10-20% faster
-  // than 4 x 6), 4 x 3 with 16.
-  int64_t bestM = 1, bestNv = 1;
-  double bestRatio = 0;
-  for (int64_t nv = 1; nv <= std::min<int64_t>(nvRow, 8); ++nv) {
-    int64_t m = (regs - nv - 1) / nv;
-    while (m > 1 && coutG % m) --m;
-    if (m < 1) continue;
-    double r = static_cast<double>(m * nv) / static_cast<double>(m + 2 * nv);
-    if (r > bestRatio + 1e-9) bestRatio = r, bestM = m, bestNv = nv;
-  }
-  int64_t tileM = std::max<int64_t>(1, ctx.knob(grp, "tile_m", bestM));
+  // The register tile (pixelTileDefault): 8 x 3 with 32 registers (Zen 5, 1x1
+  // convs at 56x56..14x14: 10-20% faster than 4 x 6), 4 x 3 with 16.
+  PixelTile best = pixelTileDefault(regs, nvRow, coutG);
+  int64_t tileM = std::max<int64_t>(1, ctx.knob(grp, "tile_m", best.m));
   while (coutG % tileM) --tileM;
-  int64_t tileNv = std::max<int64_t>(1, ctx.knob(grp, "tile_nv", bestNv));
+  int64_t tileNv = std::max<int64_t>(1, ctx.knob(grp, "tile_nv", best.nv));
   const ValueBuffer& X = ctx.buffers.at(cv.input(0));
   const ValueBuffer& Wt = ctx.buffers.at(cv.input(1));
   const Value* bias = cv.input(2);

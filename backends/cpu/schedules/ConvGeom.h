@@ -2,6 +2,7 @@
 // conv has H = OH = KH = 1), and the conv paths that live outside Conv.cpp.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <vector>
 
@@ -67,6 +68,27 @@ inline kernel::StmtRef overPixelVectors(int64_t lanes, int64_t cols, const Pixel
   if (nfull > 0) st.push_back(vectors(lanes, 0, nfull));
   if (part > 0) st.push_back(vectors(part, nfull, nfull + 1));
   return kernel::seq(st);
+}
+
+// The pixel paths' default register tile: tile_m output channels (a divisor
+// of `channels`, weights broadcast) x tile_nv vectors of pixels (at most
+// min(nvRow, 8)), within tile_m * tile_nv + tile_nv + 1 <= regs, with the most
+// FMAs per load, counting an input vector (streamed from L1/L2 once per oc
+// block) twice and a weight broadcast (from a few KB that stay in L1) once.
+struct PixelTile {
+  int64_t m = 1, nv = 1;
+};
+inline PixelTile pixelTileDefault(int64_t regs, int64_t nvRow, int64_t channels) {
+  PixelTile best;
+  double bestRatio = 0;
+  for (int64_t nv = 1; nv <= std::min<int64_t>(nvRow, 8); ++nv) {
+    int64_t m = (regs - nv - 1) / nv;
+    while (m > 1 && channels % m) --m;
+    if (m < 1) continue;
+    double r = static_cast<double>(m * nv) / static_cast<double>(m + 2 * nv);
+    if (r > bestRatio + 1e-9) bestRatio = r, best = {m, nv};
+  }
+  return best;
 }
 
 // A pixel tile's accumulators, acc[m * cols + column] for m < rows, set to 0.

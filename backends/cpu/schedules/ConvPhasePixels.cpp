@@ -55,20 +55,11 @@ StmtRef scheduleConvPhasePixels(const GroupInfo& grp, ScheduleContext& ctx, cons
   if (ctx.knob(grp, "phase_pixels", g.C <= 4 ? 1 : 0) == 0) return nullptr;
   int64_t regs = ctx.spec.vectorRegisters;
   int64_t nvRow = (g.OW + lanes - 1) / lanes;
-  // tile_m * tile_nv accumulators + tile_nv input vectors + one broadcast, the
-  // same choice as the 1x1 pixel path (an input vector weighs two broadcasts).
-  int64_t bestM = 1, bestNv = 1;
-  double bestRatio = 0;
-  for (int64_t nv = 1; nv <= std::min<int64_t>(nvRow, 8); ++nv) {
-    int64_t m = (regs - nv - 1) / nv;
-    while (m > 1 && g.M % m) --m;
-    if (m < 1) continue;
-    double r = static_cast<double>(m * nv) / static_cast<double>(m + 2 * nv);
-    if (r > bestRatio + 1e-9) bestRatio = r, bestM = m, bestNv = nv;
-  }
-  int64_t tileM = std::max<int64_t>(1, ctx.knob(grp, "tile_m", bestM));
+  // The same register tile as the 1x1 pixel path.
+  PixelTile best = pixelTileDefault(regs, nvRow, g.M);
+  int64_t tileM = std::max<int64_t>(1, ctx.knob(grp, "tile_m", best.m));
   while (g.M % tileM) --tileM;
-  int64_t tileNv = std::max<int64_t>(1, std::min(ctx.knob(grp, "tile_nv", bestNv), nvRow));
+  int64_t tileNv = std::max<int64_t>(1, std::min(ctx.knob(grp, "tile_nv", best.nv), nvRow));
   int64_t KH = g.KH, KW = g.KW, sw = g.sw;
   int64_t padW = (g.OW - 1) * g.sw + (g.KW - 1) * g.dw + 1;
   int64_t Q = (padW + sw - 1) / sw;  // columns per phase
