@@ -985,7 +985,8 @@ StmtRef scheduleConv(const GroupInfo& grp, ScheduleContext& ctx) {
   if (dt != DType::Float32 && dt != DType::Float64)
     unsupported(cv.describe(), ": Conv of ", dtypeName(dt), " has no CPU schedule");
   ConvGeom g = geomOf(cv);
-  if (g.outBlocked) {  // NchwcConv: the channel path, b output channels per vector
+  if (g.outBlocked) {  // NchwcConv: Winograd or the channel path, b output channels per vector
+    if (StmtRef s = scheduleConvWinograd(grp, ctx, g)) return s;
     if (StmtRef s = scheduleConvChannels(grp, ctx, g)) return s;
     unsupported(cv.describe(), ": no CPU schedule for this blocked conv (f32, constant weights, group 1)");
   }

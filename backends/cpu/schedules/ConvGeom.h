@@ -114,4 +114,8 @@ kernel::StmtRef phaseSplitRowCopy(const kernel::BufferRef& xpad, const kernel::E
 // (ConvPhasePixels.cpp); null when it does not apply.
 kernel::StmtRef scheduleConvPhasePixels(const GroupInfo& grp, ScheduleContext& ctx, const ConvGeom& g);
 
+// The Winograd path for blocked 3x3 stride-1 convs (ConvWinograd.cpp); null
+// when it does not apply or the `winograd` knob turns it off.
+kernel::StmtRef scheduleConvWinograd(const GroupInfo& grp, ScheduleContext& ctx, const ConvGeom& g);
+
 }  // namespace dlc::cpu
