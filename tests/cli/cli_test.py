@@ -564,6 +564,34 @@ def schedule_config_knobs_no_kernel_reads(c):
     expect_error(compile_with('{"group1.tile_co": 4}'), 1, "group1 has no knob 'tile_co'", "it reads:")
 
 
+@case
+def schedule_config_bad_winograd(c):
+    """The Winograd knob takes 0, 2 or 4; another value is an error naming the
+    conv and the values it takes. The module's 3x3 conv reads a blocked value
+    (a 1x1 conv's result), so the x86 Winograd path reads the knob."""
+    m = c.path("wino.dlcir")
+    w1 = ", ".join(f"{(i % 9 - 4) / 16}" for i in range(16 * 16))
+    w3 = ", ".join(f"{(i % 11 - 5) / 32}" for i in range(16 * 16 * 9))
+    with open(m, "w") as f:
+        f.write("module @wino {\n"
+                "  func @main(%x: tensor<1x16x12x12xf32>) {\n"
+                f"    %w1 = const tensor<16x16x1x1xf32> [{w1}]\n"
+                f"    %w3 = const tensor<16x16x3x3xf32> [{w3}]\n"
+                "    %a = Conv(%x, %w1) {kernel_shape = [1, 1]} : tensor<1x16x12x12xf32>\n"
+                "    %y = Conv(%a, %w3) {kernel_shape = [3, 3], pads = [1, 1, 1, 1]} : tensor<1x16x12x12xf32>\n"
+                "    return %y\n  }\n}\n")
+
+    def compile_with(cfg):
+        path = c.path("knobs.json")
+        with open(path, "w") as f:
+            f.write(cfg)
+        return c.dlc("compile", m, "--target=x86", "-o", c.path("w.so"), f"--schedule-config={path}")
+
+    res = expect_ok(compile_with('{"winograd": 2}'))
+    check("warning" not in res.err, "expected the 3x3 conv to read the knob", res)
+    expect_error(compile_with('{"winograd": 3}'), 1, "knob 'winograd'", "is 3", "want 0", "2 or 4")
+
+
 # ---- ONNX (registered only when the ONNX frontend is built) -----------------------
 
 
