@@ -11,7 +11,9 @@ measured in the same run (bench/fma_peak.c), and every model's GFLOP/s is
 reported as a share of it. For the ResNets, after the timed rounds, `dlc bench
 --profile` times each kernel in three runs of about a second (each kernel's
 median time, the best of the three runs, as the peak is the best of its runs),
-and every convolution kernel's GFLOP/s is reported as a share of the same peak.
+and every convolution kernel's GFLOP/s is reported as a share of the same peak;
+the kernels' knobs (`dlc compile --print-kernels`) tell which convs run
+Winograd, whose GFLOP/s count the direct conv's FLOPs.
 
 usage: bench/run.py [--models resnet18,resnet50,mobilenetv2,bert-base]
                     [--threads 1,2] [--seconds 5] [--rounds 5] [--out bench/results]
@@ -143,9 +145,24 @@ def check_outputs(dlc, so, onnx_path, npz, inputs, work, name):
 CONV_PROFILE_MODELS = ("resnet18", "resnet50")
 
 
-def profile_convs(dlc, so, npz, threads, one_ms, peak, rounds=3):
+def kernel_knobs(stderr):
+    """Each kernel's knob values from `dlc compile --print-kernels` (a `// knobs: a=1 b=2` line
+    before each `kernel kN_Name ...` line)."""
+    knobs, pending = {}, {}
+    for line in stderr.splitlines():
+        if line.startswith("// knobs:"):
+            pending = dict(kv.split("=", 1) for kv in line[len("// knobs:"):].split())
+        elif line.startswith("kernel "):
+            knobs[line.split()[1]] = {k: int(v) for k, v in pending.items()}
+            pending = {}
+    return knobs
+
+
+def profile_convs(dlc, so, npz, threads, one_ms, peak, knobs, rounds=3):
     """dlc bench --profile in `rounds` runs of about a second: each conv kernel's median time in
-    its best run (as the FMA peak is the best of its runs), its GFLOP/s and their share of `peak`."""
+    its best run (as the FMA peak is the best of its runs), its GFLOP/s and their share of `peak`.
+    A Winograd conv's FLOPs are the direct conv's (`winograd` is its m, 0 for a direct conv), so
+    its GFLOP/s is an effective rate."""
     reps = repeats_for(1.0, one_ms)
     runs = []
     for _ in range(rounds):
@@ -159,7 +176,8 @@ def profile_convs(dlc, so, npz, threads, one_ms, peak, rounds=3):
         ms = [r[name]["ms"] for r in runs]
         best = min(ms)
         gflops = runs[0][name]["flops"] / 1e9 / (best / 1e3)
-        convs.append({"kernel": name, "ms": best, "ms_rounds": ms, "gflops": gflops, "peak_share": gflops / peak})
+        convs.append({"kernel": name, "ms": best, "ms_rounds": ms, "gflops": gflops, "peak_share": gflops / peak,
+                      "winograd": knobs.get(name, {}).get("winograd", 0)})
     return {"repeat": reps, "rounds": rounds, "convs": convs}
 
 
@@ -234,10 +252,23 @@ def markdown(results):
             convs = t.get("dlc_profile", {}).get("convs", [])
             if not convs:
                 continue
-            low = min(convs, key=lambda c: c["peak_share"])
-            n75 = sum(c["peak_share"] >= 0.75 for c in convs)
-            conv_lines.append(f"| {r['model']} | {t['threads']} | {n75} of {len(convs)} | "
-                              f"{100 * low['peak_share']:.0f}% ({low['kernel']}) |")
+            direct = [c for c in convs if not c.get("winograd")]
+            wino = [c for c in convs if c.get("winograd")]
+            row = f"| {r['model']} | {t['threads']} | {len(convs)} |"
+            if direct:
+                low = min(direct, key=lambda c: c["peak_share"])
+                n75 = sum(c["peak_share"] >= 0.75 for c in direct)
+                row += f" {n75} of {len(direct)} | {100 * low['peak_share']:.0f}% ({low['kernel']}) |"
+            else:
+                row += " none | - |"
+            if wino:
+                lo = min(wino, key=lambda c: c["peak_share"])
+                hi = max(wino, key=lambda c: c["peak_share"])
+                row += (f" {len(wino)}: {100 * lo['peak_share']:.0f}% ({lo['kernel']}) to "
+                        f"{100 * hi['peak_share']:.0f}% ({hi['kernel']}) |")
+            else:
+                row += " none |"
+            conv_lines.append(row)
     peaks = ", ".join(f"{p['threads']} thread{'s' if p['threads'] > 1 else ''}: {p['gflops']:.1f} GFLOP/s ({p['isa']})"
                       for p in results["fma_peak"])
     lines.append("")
@@ -245,7 +276,11 @@ def markdown(results):
                  f"onnxruntime imported ({results['ort_baseline_rss_mib']:.0f} MiB on its own).")
     if conv_lines:
         lines += ["", "dlc's convolution kernels (`dlc bench --profile`, each kernel's median time, best of three "
-                  "runs) against the same FMA peak:", "", "| model | threads | convs at >= 75% of peak | lowest |", "|---|---|---|---|"]
+                  "runs) against the same FMA peak. A Winograd conv (the 3x3 stride-1 convs of the larger "
+                  "images, F(4x4, 3x3) or F(2x2, 3x3)) does 2.25-4x fewer multiply-adds than the direct conv; "
+                  "its rate counts the direct conv's FLOPs, an effective rate, and can exceed 100%.", "",
+                  "| model | threads | convs | direct convs at >= 75% of peak | lowest direct | "
+                  "Winograd convs, effective share of peak |", "|---|---|---|---|---|---|"]
         lines += conv_lines
     return "\n".join(lines) + "\n"
 
@@ -298,6 +333,13 @@ def main():
         if p.returncode != 0:
             die(f"{name}: dlc compile failed:\n{p.stderr.strip()}")
         compile_s = time.time() - t0
+        # The kernels' knob values (which convs run Winograd), from a second, untimed compile.
+        p = subprocess.run([args.dlc, "compile", onnx_path, "--target=x86", "-O3", "-o",
+                            os.path.join(args.work, name + ".kernels.so"), "--print-kernels"],
+                           capture_output=True, text=True)
+        if p.returncode != 0:
+            die(f"{name}: dlc compile --print-kernels failed:\n{p.stderr.strip()}")
+        knobs = kernel_knobs(p.stderr)
         err = check_outputs(args.dlc, so, onnx_path, npz, inputs, args.work, name)
         say(f"{name}: {flops / 1e9:.2f} GFLOP, compiled in {compile_s:.1f} s, outputs match ONNX Runtime "
             f"(max relative error {err:.2g})")
@@ -311,7 +353,7 @@ def main():
             r["ratio_median"] = r["dlc"]["median"] / r["ort"]["median"]
             r["ratio_min"] = r["dlc"]["min"] / r["ort"]["min"]
             if name in CONV_PROFILE_MODELS:
-                r["dlc_profile"] = profile_convs(args.dlc, so, npz, t, r["dlc"]["median"], peak_of[t])
+                r["dlc_profile"] = profile_convs(args.dlc, so, npz, t, r["dlc"]["median"], peak_of[t], knobs)
             entry["runs"].append(r)
             say(f"{name}, {t} thread(s): dlc {r['dlc']['median']:.2f} ms, ORT {r['ort']['median']:.2f} ms, "
                 f"dlc/ORT {r['ratio_median']:.2f}; peak RSS dlc {r['dlc']['peak_rss_mib']:.0f} MiB, "
