@@ -148,8 +148,9 @@ def winograd_case(name, x, mid, cout, pad=1, residual=False, act=None, knobs=Non
     """A blocked 3x3 stride-1 conv reading a blocked value (a 1x1 conv's
     result), the Winograd path's shape; bias, optional residual Add (a graph
     input, NCHW) and activation fused after it. Knobs apply on x86 only (arm
-    runs these convs NCHW, on the direct paths). F(4x4, 3x3) rounds to about
-    3e-6 of the output's scale (F(2x2): 4e-7), so f4 cases allow 1e-5 of it."""
+    runs these convs NCHW, on the direct paths). F(4x4, 3x3) rounds to 3e-6
+    to 8e-6 of the output's scale here (F(2x2): 4e-7), so f4 cases allow 2e-5
+    of it; a coefficient off by 0.25% gives 2e-3."""
     knobs = {"x86:" + k: v for k, v in (knobs or {}).items()} or None
     n = helper.make_node
     inits = {"w0": rand(mid, x[1], 1, 1) * 0.3, "w1": rand(cout, mid, 3, 3) * 0.2, "b1": rand(cout)}
@@ -162,7 +163,7 @@ def winograd_case(name, x, mid, cout, pad=1, residual=False, act=None, knobs=Non
         nodes.append(n("Add", [last, "r"], ["a"]))
         last = "a"
     nodes.append(n(act or "Identity", [last], ["y"]))
-    return Case(name, nodes, inputs, ["y"], inits, knobs=knobs, scale_tol=1e-5 if f4 else 0.0)
+    return Case(name, nodes, inputs, ["y"], inits, knobs=knobs, scale_tol=2e-5 if f4 else 0.0)
 
 
 def cases():
@@ -252,13 +253,16 @@ def cases():
         identity_residual_case(),
         # Winograd (blocked 3x3 stride-1 convs): F(4x4) and F(2x2) by default
         # (by tile count), partial edge tiles, a fused residual and Relu;
-        # knobs for chunks, register tile and K groups over a batch of 2;
+        # knobs for chunks, register tile, K groups and the prefetch (past U's
+        # end from the last slice) over a batch of 2;
         # no padding and two of it.
         winograd_case("nchwc_winograd_f4_default_residual", (1, 16, 30, 26), 32, 48, residual=True, act="Relu"),
         winograd_case("nchwc_winograd_f2_default_edges", (1, 16, 13, 15), 32, 32, f4=False),
         winograd_case("nchwc_winograd_f4_knobs_batch", (2, 16, 14, 11), 32, 64, act="Relu",
                       knobs={"winograd": 4, "wino_tiles": 3, "wino_tile_t": 2, "wino_tile_k": 2,
-                             "wino_k_groups": 2}),
+                             "wino_k_groups": 2, "wino_prefetch": 1}),
+        # U (2.3 MB) beyond L2: prefetched a slice ahead by default.
+        winograd_case("nchwc_winograd_f4_large_weights_prefetch", (1, 16, 24, 24), 128, 128, act="Relu"),
         winograd_case("nchwc_winograd_f2_pad0", (1, 16, 12, 12), 32, 32, pad=0, knobs={"winograd": 2}, f4=False),
         winograd_case("nchwc_winograd_f4_pad2", (1, 16, 10, 9), 32, 32, pad=2, residual=True,
                       knobs={"winograd": 4}),
