@@ -540,6 +540,14 @@ def bench_profile_flops(c):
     check("kernels" not in json.loads(res.out), "expected no kernels without --profile", res)
 
 
+def compile_with_knobs(c, module, cfg, out):
+    """dlc compile MODULE --target=x86 with `cfg` (JSON text) as its --schedule-config."""
+    path = c.path("knobs.json")
+    with open(path, "w") as f:
+        f.write(cfg)
+    return c.dlc("compile", module, "--target=x86", "-o", c.path(out), f"--schedule-config={path}")
+
+
 @case
 def schedule_config_knobs_no_kernel_reads(c):
     """A knob no kernel reads is reported: without a group prefix a warning (the
@@ -548,10 +556,7 @@ def schedule_config_knobs_no_kernel_reads(c):
     m = conv_matmul_module(c)
 
     def compile_with(cfg):
-        path = c.path("knobs.json")
-        with open(path, "w") as f:
-            f.write(cfg)
-        return c.dlc("compile", m, "--target=x86", "-o", c.path("k.so"), f"--schedule-config={path}")
+        return compile_with_knobs(c, m, cfg, "k.so")
 
     res = expect_ok(compile_with('{"tile_coo": 4}'))
     check("dlc: warning: schedule config: no kernel reads the knob 'tile_coo', so it has no effect" in res.err,
@@ -582,10 +587,7 @@ def schedule_config_bad_winograd(c):
                 "    return %y\n  }\n}\n")
 
     def compile_with(cfg):
-        path = c.path("knobs.json")
-        with open(path, "w") as f:
-            f.write(cfg)
-        return c.dlc("compile", m, "--target=x86", "-o", c.path("w.so"), f"--schedule-config={path}")
+        return compile_with_knobs(c, m, cfg, "w.so")
 
     res = expect_ok(compile_with('{"winograd": 2}'))
     check("warning" not in res.err, "expected the 3x3 conv to read the knob", res)
